@@ -1,0 +1,83 @@
+package io.github.cloudmap.watcher;
+
+import java.util.Objects;
+import java.util.Set;
+import software.amazon.awssdk.services.servicediscovery.model.Operation;
+
+/**
+ * An AWS Cloud Map operation ended with status {@code FAIL}.
+ *
+ * <p>Carries the failed {@link Operation} as Cloud Map reported it, with its {@code ErrorCode}
+ * and {@code ErrorMessage}. An error code this version does not know passes through as text.
+ *
+ * <p>{@link #isRetryable()} says whether sending the <em>original request</em> again can
+ * succeed. Cloud Map documents one such code, {@code THROTTLED_REQUEST}: the work behind the
+ * operation was throttled, so the operation failed and has to be resubmitted. The other codes
+ * ({@code ACCESS_DENIED}, {@code CANNOT_CREATE_HOSTED_ZONE}, {@code EXPIRED_TOKEN},
+ * {@code HOSTED_ZONE_NOT_FOUND}, {@code INTERNAL_FAILURE}, {@code INVALID_CHANGE_BATCH}) are
+ * not retryable here: they need a change of permissions, credentials or input, and
+ * {@code INTERNAL_FAILURE} is not retried automatically because the operation may have had
+ * part of its effect; a caller who knows its request is idempotent (a {@code CreatorRequestId})
+ * may still resubmit it.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * <pre>{@code
+ * watcher.awaitTerminal(operationId)
+ *     .onErrorResume(OperationFailedException.class, e ->
+ *         Mono.error(new IllegalStateException("registration failed: " + e.errorCode(), e)));
+ * }</pre>
+ */
+public class OperationFailedException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The error codes for which a resubmission of the original request can succeed. */
+    public static final Set<String> RETRYABLE_ERROR_CODES = Set.of("THROTTLED_REQUEST");
+
+    private final transient Operation operation;
+
+    /**
+     * @param operation the operation in status FAIL, as GetOperation returned it
+     * @throws NullPointerException if {@code operation} is null
+     */
+    public OperationFailedException(Operation operation) {
+        super(describe(Objects.requireNonNull(operation, "operation")));
+        this.operation = operation;
+    }
+
+    private static String describe(Operation operation) {
+        return String.format("Cloud Map operation %s (%s) failed with %s: %s",
+                operation.id(), operation.typeAsString(), operation.errorCode(), operation.errorMessage());
+    }
+
+    /** The operation in status FAIL. */
+    public Operation operation() {
+        return operation;
+    }
+
+    /** The operation's ID. */
+    public String operationId() {
+        return operation.id();
+    }
+
+    /** Cloud Map's {@code ErrorCode}, such as {@code THROTTLED_REQUEST}; may be null if the service sent none. */
+    public String errorCode() {
+        return operation.errorCode();
+    }
+
+    /** Cloud Map's {@code ErrorMessage}; often wraps a Route 53 error. May be null. */
+    public String errorMessage() {
+        return operation.errorMessage();
+    }
+
+    /** True when resubmitting the original request can succeed (see the class documentation). */
+    public boolean isRetryable() {
+        return isRetryableErrorCode(errorCode());
+    }
+
+    /** True for the {@linkplain #RETRYABLE_ERROR_CODES error codes} that a resubmission can fix. */
+    public static boolean isRetryableErrorCode(String errorCode) {
+        return errorCode != null && RETRYABLE_ERROR_CODES.contains(errorCode);
+    }
+}

@@ -1,0 +1,62 @@
+package io.github.cloudmap.watcher;
+
+import java.time.Duration;
+import java.util.Objects;
+import software.amazon.awssdk.services.servicediscovery.model.Operation;
+
+/**
+ * A watch reached its deadline before the operation reached SUCCESS or FAIL.
+ *
+ * <p>This does not mean the operation failed or was cancelled: Cloud Map has no API to cancel
+ * an operation, so it may still finish. {@link #lastObserved()} is the last state the watch
+ * saw (null if no GetOperation answered in time); watching the same operation ID again picks
+ * up where this watch stopped.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public class OperationTimeoutException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String operationId;
+    private final transient Operation lastObserved;
+    private final Duration timeout;
+
+    /**
+     * @param operationId the watched operation, or null if the submission itself timed out
+     * @param lastObserved the last state seen, or null
+     * @param timeout the deadline that was reached
+     */
+    public OperationTimeoutException(String operationId, Operation lastObserved, Duration timeout) {
+        super(describe(operationId, lastObserved, Objects.requireNonNull(timeout, "timeout")));
+        this.operationId = operationId;
+        this.lastObserved = lastObserved;
+        this.timeout = timeout;
+    }
+
+    private static String describe(String operationId, Operation lastObserved, Duration timeout) {
+        String what = operationId == null
+                ? "The submission of a Cloud Map operation"
+                : "Cloud Map operation " + operationId;
+        String last = lastObserved == null
+                ? "no status was observed"
+                : "last observed status " + lastObserved.statusAsString();
+        return what + " did not finish within " + timeout + " (" + last
+                + "); the operation may still complete: Cloud Map cannot cancel operations";
+    }
+
+    /** The watched operation's ID, or null if the deadline passed before the submission returned one. */
+    public String operationId() {
+        return operationId;
+    }
+
+    /** The last state the watch saw, or null if none. */
+    public Operation lastObserved() {
+        return lastObserved;
+    }
+
+    /** The configured deadline that was reached. */
+    public Duration timeout() {
+        return timeout;
+    }
+}

@@ -1,0 +1,442 @@
+package io.github.cloudmap.watcher;
+
+import io.github.cloudmap.watcher.internal.Arguments;
+import io.github.cloudmap.watcher.internal.OperationPoller;
+import io.github.cloudmap.watcher.internal.Resubmitter;
+import io.github.cloudmap.watcher.internal.WatchSettings;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.RetryConfig;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClient;
+import software.amazon.awssdk.services.servicediscovery.model.Operation;
+import software.amazon.awssdk.services.servicediscovery.model.OperationNotFoundException;
+import software.amazon.awssdk.services.servicediscovery.model.OperationStatus;
+
+/**
+ * Waits for AWS Cloud Map operations: polls {@code GetOperation} with backoff until the
+ * operation reaches SUCCESS or FAIL, and emits each status change on the way.
+ *
+ * <pre>{@code
+ * OperationWatcher watcher = OperationWatcher.create(client);
+ *
+ * Mono<Operation> done = watcher.submitAndAwait(
+ *     Mono.fromFuture(() -> client.registerInstance(request))   // a new request per attempt
+ *         .map(RegisterInstanceResponse::operationId));
+ *
+ * watcher.watch(operationId)
+ *     .subscribe(op -> log.info("{} is {}", op.id(), op.status()));
+ * }</pre>
+ *
+ * <p><b>Behaviour.</b>
+ * <ul>
+ *   <li>Cold: polling starts on subscription, the first GetOperation at once; every subscriber
+ *       gets its own poll loop.</li>
+ *   <li>Emits the first status seen, then only changes; never a regression (a stale read of an
+ *       earlier status after a later one); SUCCESS or FAIL exactly once, then completes with no
+ *       further request. A FAIL is data in the Flux; {@link #awaitTerminal} turns it into an
+ *       {@link OperationFailedException}.</li>
+ *   <li>Between polls: capped exponential backoff with jitter, drawn afresh for every poll.</li>
+ *   <li>A throttled GetOperation ({@code isThrottlingException()}: ThrottlingException,
+ *       RequestLimitExceeded, HTTP 429) slows the polling down and the watch goes on; an HTTP
+ *       5xx or I/O failure is retried a bounded number of times, after which the SDK's own
+ *       exception surfaces; any other error (InvalidInput, access denied) fails at once.</li>
+ *   <li>OperationNotFound is tolerated for a grace window after the watch starts (an operation
+ *       may not be readable right after it was submitted), then surfaces as the SDK's
+ *       {@link OperationNotFoundException}.</li>
+ *   <li>One deadline per watch fires even while a request hangs, with an
+ *       {@link OperationTimeoutException} carrying the last state seen.</li>
+ *   <li>Cancelling a subscription stops polling at once and cancels the request in flight.
+ *       Cloud Map has no API to cancel an operation: cancelling only stops watching.</li>
+ * </ul>
+ *
+ * <p><b>Defaults</b> (see {@link Builder}): polls after 0, then 0.5 s doubling to a 10 s cap, with
+ * 20% jitter; throttled polls double the backoff once more; 3 attempts per GetOperation for
+ * 5xx and I/O errors (200 ms, then 400 ms apart); a 20 s OperationNotFound grace window; a
+ * 5 minute deadline per watch; up to 3 submissions for THROTTLED_REQUEST (1 s, then 2 s apart);
+ * delays on {@link Schedulers#parallel()}.
+ *
+ * <p><b>Retries on retries.</b> The SDK client retries on its own (3 attempts in its standard
+ * mode, throttling included), below this watcher's retries: with the client's defaults one
+ * failing poll can send up to 3 x 3 requests. For watchers, build the client with
+ * {@code retryStrategy(AwsRetryStrategy.doNotRetry())} (or a low attempt count) so that this
+ * watcher, which knows the deadline and backs off per watch, is the one layer that retries.
+ *
+ * <p>Immutable and thread-safe: build one and share it across the application.
+ */
+public final class OperationWatcher {
+
+    private final WatchSettings settings;
+    private final OperationPoller poller;
+    private final Resubmitter resubmitter;
+
+    private OperationWatcher(WatchSettings settings) {
+        this.settings = settings;
+        this.poller = new OperationPoller(settings);
+        this.resubmitter = new Resubmitter(settings, poller);
+    }
+
+    /**
+     * A watcher with the default settings.
+     *
+     * @throws NullPointerException if {@code client} is null
+     */
+    public static OperationWatcher create(ServiceDiscoveryAsyncClient client) {
+        return builder(client).build();
+    }
+
+    /**
+     * A builder whose settings start at the defaults.
+     *
+     * @throws NullPointerException if {@code client} is null
+     */
+    public static Builder builder(ServiceDiscoveryAsyncClient client) {
+        return new Builder(client);
+    }
+
+    /**
+     * Watches an operation of the caller's own account.
+     *
+     * @param operationId the ID a mutating call returned
+     * @return a cold Flux of the operation's status changes, ending after SUCCESS or FAIL
+     * @throws NullPointerException if {@code operationId} is null
+     * @throws IllegalArgumentException if it is blank or longer than 255 characters
+     */
+    public Flux<Operation> watch(String operationId) {
+        return poller.watch(Mono.just(Arguments.operationId(operationId, "operationId")), null);
+    }
+
+    /**
+     * Watches an operation in a namespace shared with the caller by another account.
+     *
+     * @param operationId the ID a mutating call returned
+     * @param ownerAccount the 12-digit ID of the account that owns the namespace
+     * @return a cold Flux of the operation's status changes, ending after SUCCESS or FAIL
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code operationId} is blank or longer than 255
+     *         characters, or {@code ownerAccount} is not 12 digits
+     */
+    public Flux<Operation> watch(String operationId, String ownerAccount) {
+        String id = Arguments.operationId(operationId, "operationId");
+        return poller.watch(Mono.just(id), Arguments.ownerAccount(ownerAccount));
+    }
+
+    /**
+     * The terminal state of an operation: the SUCCESS {@link Operation}, or an
+     * {@link OperationFailedException} for a FAIL.
+     *
+     * @throws NullPointerException if {@code operationId} is null
+     * @throws IllegalArgumentException if it is blank or longer than 255 characters
+     * @see #watch(String)
+     */
+    public Mono<Operation> awaitTerminal(String operationId) {
+        return terminal(watch(operationId));
+    }
+
+    /**
+     * The terminal state of an operation in a namespace shared by {@code ownerAccount}.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException as for {@link #watch(String, String)}
+     */
+    public Mono<Operation> awaitTerminal(String operationId, String ownerAccount) {
+        return terminal(watch(operationId, ownerAccount));
+    }
+
+    /**
+     * Sends a mutating request, watches the operation it starts, and sends it again when the
+     * operation FAILs with a retryable code ({@code THROTTLED_REQUEST}) or the submission is
+     * throttled, under the {@linkplain Builder#resubmission(RetryConfig) resubmission policy}.
+     *
+     * <p>The Flux emits every attempt's status changes in order, the retryable FAIL of an
+     * attempt included, so a resubmission shows as a FAIL followed by a new OperationId's
+     * statuses. It completes after the first SUCCESS, or after a FAIL that is not retried
+     * (the code is not retryable, or the attempts are used up). Each attempt (submission and
+     * watch) has its own deadline.
+     *
+     * @param submission sends the request and yields its OperationId; it must send a
+     *        <em>new</em> request on every subscription, e.g.
+     *        {@code Mono.fromFuture(() -> client.registerInstance(r)).map(RegisterInstanceResponse::operationId)}
+     *        (not {@code Mono.fromFuture(future)}, which replays one response). A
+     *        {@code CreatorRequestId} makes a resubmitted create or register safe to repeat.
+     * @throws NullPointerException if {@code submission} is null
+     */
+    public Flux<Operation> submitAndWatch(Mono<String> submission) {
+        return resubmitter.submitAndWatch(Objects.requireNonNull(submission, "submission must not be null"));
+    }
+
+    /**
+     * {@link #submitAndWatch(Mono)} reduced to its outcome: the SUCCESS {@link Operation}, or an
+     * {@link OperationFailedException} for the FAIL that ended it.
+     *
+     * @throws NullPointerException if {@code submission} is null
+     */
+    public Mono<Operation> submitAndAwait(Mono<String> submission) {
+        return terminal(submitAndWatch(submission));
+    }
+
+    private static Mono<Operation> terminal(Flux<Operation> statuses) {
+        return statuses.last().flatMap(operation -> operation.status() == OperationStatus.SUCCESS
+                ? Mono.just(operation)
+                : Mono.error(new OperationFailedException(operation)));
+    }
+
+    /** The initial delay between polls. */
+    public Duration initialPollInterval() {
+        return settings.initialInterval();
+    }
+
+    /** The cap on the delay between polls. */
+    public Duration maxPollInterval() {
+        return settings.maxInterval();
+    }
+
+    /** The deadline of each watch. */
+    public Duration timeout() {
+        return settings.timeout();
+    }
+
+    /** How long OperationNotFound is tolerated after a watch starts. */
+    public Duration notFoundGrace() {
+        return settings.notFoundGrace();
+    }
+
+    /**
+     * Builds an {@link OperationWatcher}. Every setter validates its argument at once and throws
+     * with a message that says what was wrong; {@link #build()} can be called repeatedly.
+     *
+     * <p>Not thread-safe: configure it on one thread, then share the built watcher.
+     *
+     * <pre>{@code
+     * OperationWatcher watcher = OperationWatcher.builder(client)
+     *     .pollInterval(Duration.ofMillis(200), Duration.ofSeconds(5))
+     *     .timeout(Duration.ofMinutes(10))
+     *     .build();
+     * }</pre>
+     */
+    public static final class Builder {
+
+        /** Default delay after the first poll. */
+        public static final Duration DEFAULT_INITIAL_POLL_INTERVAL = Duration.ofMillis(500);
+        /** Default cap on the delay between polls. */
+        public static final Duration DEFAULT_MAX_POLL_INTERVAL = Duration.ofSeconds(10);
+        /** Default growth of the delay per poll. */
+        public static final double DEFAULT_BACKOFF_MULTIPLIER = 2.0;
+        /** Default extra growth of the delay after a throttled poll. */
+        public static final double DEFAULT_THROTTLE_BACKOFF_MULTIPLIER = 2.0;
+        /** Default share of each delay taken off at random. */
+        public static final double DEFAULT_JITTER = 0.2;
+        /**
+         * Default deadline per watch: public DNS namespaces have taken about 2 minutes, so this
+         * leaves room; Terraform waits the same.
+         */
+        public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
+        /** Default OperationNotFound grace window. */
+        public static final Duration DEFAULT_NOT_FOUND_GRACE = Duration.ofSeconds(20);
+
+        private final ServiceDiscoveryAsyncClient client;
+        private Duration initialInterval = DEFAULT_INITIAL_POLL_INTERVAL;
+        private Duration maxInterval = DEFAULT_MAX_POLL_INTERVAL;
+        private double multiplier = DEFAULT_BACKOFF_MULTIPLIER;
+        private double throttleMultiplier = DEFAULT_THROTTLE_BACKOFF_MULTIPLIER;
+        private double jitter = DEFAULT_JITTER;
+        private Supplier<? extends RandomGenerator> random = ThreadLocalRandom::current;
+        private Duration timeout = DEFAULT_TIMEOUT;
+        private Supplier<? extends Scheduler> scheduler = Schedulers::parallel;
+        private Duration notFoundGrace = DEFAULT_NOT_FOUND_GRACE;
+        private RetryConfig transientRetry = defaultTransientRetry();
+        private RetryConfig resubmission = defaultResubmission();
+        private WatchListener listener = WatchListener.NONE;
+
+        private Builder(ServiceDiscoveryAsyncClient client) {
+            this.client = Objects.requireNonNull(client, "client must not be null");
+        }
+
+        /**
+         * The default policy for a GetOperation call that fails with HTTP 5xx or an I/O error:
+         * 3 attempts, 200 ms then 400 ms apart.
+         */
+        public static RetryConfig defaultTransientRetry() {
+            return RetryConfig.custom()
+                    .maxAttempts(3)
+                    .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(200), 2.0))
+                    .build();
+        }
+
+        /**
+         * The default resubmission policy: 3 submissions in all, 1 s then 2 s apart.
+         */
+        public static RetryConfig defaultResubmission() {
+            return RetryConfig.custom()
+                    .maxAttempts(3)
+                    .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofSeconds(1), 2.0))
+                    .build();
+        }
+
+        /**
+         * The delay after the first poll, and the cap that the growing delay never passes.
+         *
+         * @throws NullPointerException if either is null
+         * @throws IllegalArgumentException if either is not positive, or {@code initial > max}
+         */
+        public Builder pollInterval(Duration initial, Duration max) {
+            Arguments.positive(initial, "initial poll interval");
+            Arguments.positive(max, "max poll interval");
+            if (initial.compareTo(max) > 0) {
+                throw new IllegalArgumentException(
+                        "initial poll interval (" + initial + ") must be <= max poll interval (" + max + ")");
+            }
+            this.initialInterval = initial;
+            this.maxInterval = max;
+            return this;
+        }
+
+        /**
+         * How much the delay grows after each poll. Default 2.0; 1.0 polls at a fixed interval.
+         *
+         * @throws IllegalArgumentException unless {@code 1 <= multiplier <= 100}
+         */
+        public Builder backoffMultiplier(double multiplier) {
+            this.multiplier = Arguments.inRange(multiplier, 1.0, 100.0, true, "backoff multiplier");
+            return this;
+        }
+
+        /**
+         * How much more the delay grows after a throttled poll (on top of the normal growth).
+         * Default 2.0.
+         *
+         * @throws IllegalArgumentException unless {@code 1 <= multiplier <= 100}
+         */
+        public Builder throttleBackoffMultiplier(double multiplier) {
+            this.throttleMultiplier = Arguments.inRange(multiplier, 1.0, 100.0, true,
+                    "throttle backoff multiplier");
+            return this;
+        }
+
+        /**
+         * The share of each delay taken off at random, so watches started together drift
+         * apart: a delay {@code d} becomes a value in {@code [d * (1 - jitter), d]}. Default 0.2;
+         * 0 turns jitter off.
+         *
+         * @throws IllegalArgumentException unless {@code 0 <= jitter < 1}
+         */
+        public Builder jitter(double jitter) {
+            this.jitter = Arguments.inRange(jitter, 0.0, 1.0, false, "jitter");
+            return this;
+        }
+
+        /**
+         * The source of jitter. Default {@link ThreadLocalRandom}. A shared watcher calls it
+         * from many threads: give a thread-safe generator (a seeded {@link java.util.Random}
+         * is, and makes a test repeatable).
+         *
+         * @throws NullPointerException if {@code random} is null
+         */
+        public Builder random(RandomGenerator random) {
+            Objects.requireNonNull(random, "random must not be null");
+            this.random = () -> random;
+            return this;
+        }
+
+        /**
+         * The deadline of each watch, counted from subscription; for {@code submitAndWatch},
+         * of each attempt (submission and watch). Default 5 minutes.
+         *
+         * @throws NullPointerException if {@code timeout} is null
+         * @throws IllegalArgumentException if it is not positive
+         */
+        public Builder timeout(Duration timeout) {
+            this.timeout = Arguments.positive(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * The scheduler for every delay and deadline. Default {@link Schedulers#parallel()},
+         * looked up at each subscription so that {@code StepVerifier.withVirtualTime} takes
+         * effect even for a watcher built before it.
+         *
+         * @throws NullPointerException if {@code scheduler} is null
+         */
+        public Builder scheduler(Scheduler scheduler) {
+            Objects.requireNonNull(scheduler, "scheduler must not be null");
+            this.scheduler = () -> scheduler;
+            return this;
+        }
+
+        /**
+         * A scheduler looked up at each subscription, for schedulers that are replaced at run
+         * time.
+         *
+         * @throws NullPointerException if {@code scheduler} is null
+         */
+        public Builder scheduler(Supplier<? extends Scheduler> scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler supplier must not be null");
+            return this;
+        }
+
+        /**
+         * How long after a watch starts an OperationNotFound answer is taken to mean "not
+         * readable yet" rather than "does not exist". Default 20 s; zero fails on the first.
+         *
+         * @throws NullPointerException if {@code grace} is null
+         * @throws IllegalArgumentException if it is negative
+         */
+        public Builder notFoundGrace(Duration grace) {
+            this.notFoundGrace = Arguments.notNegative(grace, "notFoundGrace");
+            return this;
+        }
+
+        /**
+         * Attempts and backoff for one GetOperation call failing with HTTP 5xx or an I/O error.
+         * Only those failures are retried; the config's own exception predicate can narrow
+         * them further. Its wait durations run on the watcher's scheduler.
+         * Default {@link #defaultTransientRetry()}.
+         *
+         * @throws NullPointerException if {@code config} is null
+         */
+        public Builder transientRetry(RetryConfig config) {
+            this.transientRetry = Objects.requireNonNull(config, "transientRetry must not be null");
+            return this;
+        }
+
+        /**
+         * Attempts and backoff for {@code submitAndWatch}: resubmission after a FAIL with a
+         * {@linkplain OperationFailedException#isRetryable() retryable} code, or after a throttled
+         * submission. The config's exception predicate sees an {@link OperationFailedException}
+         * or the SDK's throttling exception and can narrow what is retried; {@code maxAttempts}
+         * counts submissions. Default {@link #defaultResubmission()}; {@code maxAttempts(1)}
+         * never resubmits.
+         *
+         * @throws NullPointerException if {@code config} is null
+         */
+        public Builder resubmission(RetryConfig config) {
+            this.resubmission = Objects.requireNonNull(config, "resubmission must not be null");
+            return this;
+        }
+
+        /**
+         * Hears polls, throttles, retries and resubmissions, for metrics and logs.
+         * Default {@link WatchListener#NONE}.
+         *
+         * @throws NullPointerException if {@code listener} is null
+         */
+        public Builder listener(WatchListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener must not be null");
+            return this;
+        }
+
+        /** A watcher with these settings; the builder can go on being used. */
+        public OperationWatcher build() {
+            return new OperationWatcher(new WatchSettings(client, initialInterval, maxInterval, multiplier,
+                    throttleMultiplier, jitter, random, timeout, scheduler, notFoundGrace, transientRetry,
+                    resubmission, listener));
+        }
+    }
+}

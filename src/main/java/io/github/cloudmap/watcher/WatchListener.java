@@ -1,0 +1,48 @@
+package io.github.cloudmap.watcher;
+
+import software.amazon.awssdk.services.servicediscovery.model.Operation;
+
+/**
+ * Hears what a watch does behind its emitted statuses: each poll, each throttled or retried
+ * call, each resubmission. Use it for metrics and logs; the default methods do nothing.
+ *
+ * <p>Implementations must be thread-safe and quick: they are called on the threads that run
+ * the watches (Reactor's or the SDK's), and must not block or throw.
+ *
+ * <pre>{@code
+ * LongAdder throttled = new LongAdder();
+ * OperationWatcher watcher = OperationWatcher.builder(client)
+ *     .listener(new WatchListener() {
+ *         public void onThrottled(String operationId, Throwable error) { throttled.increment(); }
+ *     })
+ *     .build();
+ * }</pre>
+ */
+public interface WatchListener {
+
+    /** A listener that does nothing: the default. */
+    WatchListener NONE = new WatchListener() { };
+
+    /** A GetOperation request is about to be sent. */
+    default void onPoll(String operationId) { }
+
+    /** A GetOperation call was throttled; the watch slows down and goes on. */
+    default void onThrottled(String operationId, Throwable error) { }
+
+    /** A GetOperation call failed transiently (HTTP 5xx, I/O) and will be retried. */
+    default void onTransientError(String operationId, Throwable error) { }
+
+    /** Cloud Map did not know the operation yet; tolerated within the grace window. */
+    default void onNotFound(String operationId) { }
+
+    /** The watch emits a new status. */
+    default void onStatusChange(Operation operation) { }
+
+    /**
+     * A submission is sent again: after a retryable FAIL ({@code failed} is that operation)
+     * or a throttled submission ({@code failed} is null).
+     *
+     * @param attempt the number of the attempt about to start, 2 for the first resubmission
+     */
+    default void onResubmit(Operation failed, Throwable cause, int attempt) { }
+}

@@ -1,0 +1,76 @@
+package io.github.cloudmap.watcher.internal;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Checks of user input with messages that say what was wrong, so bad input fails before any
+ * request is sent. Not part of the public API.
+ */
+public final class Arguments {
+
+    /** Cloud Map's limit on the length of an OperationId. */
+    public static final int MAX_OPERATION_ID_LENGTH = 255;
+
+    private static final Pattern ACCOUNT_ID = Pattern.compile("[0-9]{12}");
+
+    private Arguments() {}
+
+    /**
+     * @throws NullPointerException if {@code id} is null
+     * @throws IllegalArgumentException if it is blank or longer than 255 characters
+     */
+    public static String operationId(String id, String what) {
+        Objects.requireNonNull(id, () -> what + " must not be null");
+        if (id.isBlank()) {
+            throw new IllegalArgumentException(what + " must not be blank");
+        }
+        if (id.length() > MAX_OPERATION_ID_LENGTH) {
+            throw new IllegalArgumentException(what + " must be at most " + MAX_OPERATION_ID_LENGTH
+                    + " characters, but has " + id.length());
+        }
+        return id;
+    }
+
+    /**
+     * @throws NullPointerException if {@code account} is null
+     * @throws IllegalArgumentException if it is not a 12-digit AWS account ID
+     */
+    public static String ownerAccount(String account) {
+        Objects.requireNonNull(account, "ownerAccount must not be null (use the overload without it)");
+        if (!ACCOUNT_ID.matcher(account).matches()) {
+            throw new IllegalArgumentException(
+                    "ownerAccount must be a 12-digit AWS account ID, but was '" + account + "'");
+        }
+        return account;
+    }
+
+    /** @throws IllegalArgumentException unless {@code value} is strictly positive */
+    public static Duration positive(Duration value, String name) {
+        Objects.requireNonNull(value, () -> name + " must not be null");
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, but was " + value);
+        }
+        return value;
+    }
+
+    /** @throws IllegalArgumentException if {@code value} is negative */
+    public static Duration notNegative(Duration value, String name) {
+        Objects.requireNonNull(value, () -> name + " must not be null");
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative, but was " + value);
+        }
+        return value;
+    }
+
+    /** @throws IllegalArgumentException unless {@code min <= value < max} (or {@code <= max} if inclusive) */
+    public static double inRange(double value, double min, double max, boolean maxInclusive, String name) {
+        boolean ok = value >= min && (maxInclusive ? value <= max : value < max);
+        if (!ok || Double.isNaN(value)) {
+            throw new IllegalArgumentException(String.format("%s must be in [%s, %s%s, but was %s",
+                    name, min, max, maxInclusive ? "]" : ")", value));
+        }
+        return value;
+    }
+}

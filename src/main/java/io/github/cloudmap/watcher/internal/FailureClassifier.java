@@ -1,0 +1,85 @@
+package io.github.cloudmap.watcher.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
+import software.amazon.awssdk.services.servicediscovery.model.OperationNotFoundException;
+
+/**
+ * Sorts the failures of an SDK call into what the watcher does about them.
+ *
+ * <p>Stateless and thread-safe. Not part of the public API.
+ */
+public final class FailureClassifier {
+
+    /** What a failed call means for the watch. */
+    public enum Kind {
+        /** The service asked us to slow down: never fatal while the deadline allows. */
+        THROTTLED,
+        /** HTTP 5xx or an I/O failure: worth a bounded number of quick retries. */
+        TRANSIENT,
+        /** Cloud Map does not know the operation (yet): tolerated for a grace window. */
+        NOT_FOUND,
+        /** Anything else (InvalidInput, access denied, other 4xx, programming errors): fail at once. */
+        FATAL
+    }
+
+    private FailureClassifier() {}
+
+    /**
+     * Strips the {@link CompletionException} / {@link ExecutionException} layers that
+     * {@code CompletableFuture}-based SDK calls add, so callers see the SDK's own exception.
+     */
+    public static Throwable unwrap(Throwable failure) {
+        Throwable current = failure;
+        while ((current instanceof CompletionException || current instanceof ExecutionException)
+                && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
+    }
+
+    /** Classifies a failure, after {@linkplain #unwrap(Throwable) unwrapping} it. */
+    public static Kind classify(Throwable failure) {
+        Throwable error = unwrap(failure);
+        if (error instanceof OperationNotFoundException) {
+            return Kind.NOT_FOUND;
+        }
+        if (error instanceof SdkServiceException serviceError) {
+            // AwsServiceException overrides this to cover ThrottlingException,
+            // RequestLimitExceeded, HTTP 429 and the other throttling codes.
+            if (serviceError.isThrottlingException()) {
+                return Kind.THROTTLED;
+            }
+            return serviceError.statusCode() >= 500 ? Kind.TRANSIENT : Kind.FATAL;
+        }
+        if (error instanceof ApiCallAttemptTimeoutException || error instanceof ApiCallTimeoutException) {
+            return Kind.TRANSIENT;
+        }
+        // Connection resets, refused connections and read timeouts reach us as an
+        // SdkClientException caused by an IOException; configuration problems such as
+        // missing credentials are SdkClientExceptions too, but retrying those is pointless.
+        return hasIoCause(error) ? Kind.TRANSIENT : Kind.FATAL;
+    }
+
+    /** True when the service throttled the call. */
+    public static boolean isThrottling(Throwable failure) {
+        return classify(failure) == Kind.THROTTLED;
+    }
+
+    private static boolean hasIoCause(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof IOException || t instanceof UncheckedIOException) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+}
