@@ -1,6 +1,7 @@
 package io.github.cloudmap.watcher;
 
 import io.github.cloudmap.watcher.internal.Arguments;
+import io.github.cloudmap.watcher.internal.GuardedListener;
 import io.github.cloudmap.watcher.internal.OperationPoller;
 import io.github.cloudmap.watcher.internal.Resubmitter;
 import io.github.cloudmap.watcher.internal.WatchSettings;
@@ -422,8 +423,8 @@ public final class OperationWatcher {
         }
 
         /**
-         * Hears polls, throttles, retries and resubmissions, for metrics and logs.
-         * Default {@link WatchListener#NONE}.
+         * Hears polls, throttles, retries and resubmissions, for metrics and logs. An exception
+         * it throws is logged and does not end the watch. Default {@link WatchListener#NONE}.
          *
          * @throws NullPointerException if {@code listener} is null
          */
@@ -436,7 +437,7 @@ public final class OperationWatcher {
         public OperationWatcher build() {
             return new OperationWatcher(new WatchSettings(client, initialInterval, maxInterval, multiplier,
                     throttleMultiplier, jitter, random, timeout, scheduler, notFoundGrace, transientRetry,
-                    resubmission, listener));
+                    resubmission, GuardedListener.guard(listener)));
         }
     }
 }

@@ -1,0 +1,70 @@
+package io.github.cloudmap.watcher.testing;
+
+import java.io.IOException;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.servicediscovery.model.OperationNotFoundException;
+import software.amazon.awssdk.services.servicediscovery.model.ServiceDiscoveryException;
+
+/**
+ * The exceptions the real SDK client raises for Cloud Map's answers, built the way the SDK
+ * builds them, so that code under test classifies them as it would in production.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class SdkErrors {
+
+    private static final String SERVICE = "ServiceDiscovery";
+
+    private SdkErrors() {}
+
+    /** HTTP 400 {@code ThrottlingException} "Rate exceeded": {@code isThrottlingException()} is true. */
+    public static ServiceDiscoveryException throttling(String action) {
+        return serviceError(400, "ThrottlingException", "Rate exceeded (" + action + ")");
+    }
+
+    /** An HTTP 5xx answer ({@code InternalFailure} for 500, {@code ServiceUnavailable} otherwise). */
+    public static ServiceDiscoveryException serverError(int statusCode) {
+        String code = statusCode == 500 ? "InternalFailure" : "ServiceUnavailable";
+        return serviceError(statusCode, code, "Service error " + statusCode);
+    }
+
+    /** {@code OperationNotFound} for the given ID. */
+    public static OperationNotFoundException operationNotFound(String operationId) {
+        return (OperationNotFoundException) OperationNotFoundException.builder()
+                .statusCode(400)
+                .message("Operation " + operationId + " not found.")
+                .awsErrorDetails(details("OperationNotFound", "Operation " + operationId + " not found."))
+                .build();
+    }
+
+    /** An HTTP 400 {@code InvalidInput}: a client error that must not be retried. */
+    public static ServiceDiscoveryException invalidInput(String message) {
+        return serviceError(400, "InvalidInput", message);
+    }
+
+    /** A connection reset: an {@link SdkClientException} caused by an {@link IOException}. */
+    public static SdkClientException connectionReset() {
+        return SdkClientException.builder()
+                .message("Unable to execute HTTP request: Connection reset by peer")
+                .cause(new IOException("Connection reset by peer"))
+                .build();
+    }
+
+    /** A service error with any status, error code and message. */
+    public static ServiceDiscoveryException serviceError(int statusCode, String errorCode, String message) {
+        return (ServiceDiscoveryException) ServiceDiscoveryException.builder()
+                .statusCode(statusCode)
+                .message(message)
+                .awsErrorDetails(details(errorCode, message))
+                .build();
+    }
+
+    private static AwsErrorDetails details(String errorCode, String message) {
+        return AwsErrorDetails.builder()
+                .errorCode(errorCode)
+                .errorMessage(message)
+                .serviceName(SERVICE)
+                .build();
+    }
+}
