@@ -6,6 +6,7 @@ import io.github.cloudmap.watcher.internal.OperationPoller;
 import io.github.cloudmap.watcher.internal.Resubmitter;
 import io.github.cloudmap.watcher.internal.WatchSettings;
 import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
 import java.util.Objects;
@@ -38,8 +39,10 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationStatus;
  *
  * <p><b>Behaviour.</b>
  * <ul>
- *   <li>Cold: polling starts on subscription, the first GetOperation at once; every subscriber
- *       gets its own poll loop.</li>
+ *   <li>Cold: polling starts on subscription, the first GetOperation at once.</li>
+ *   <li>One poll loop per operation: watches of the same operation that run at the same time
+ *       share one loop (a watch that joins late first receives the latest status); the loop
+ *       stops with its last watch. Each watch keeps its own deadline.</li>
  *   <li>Emits the first status seen, then only changes; never a regression (a stale read of an
  *       earlier status after a later one); SUCCESS or FAIL exactly once, then completes with no
  *       further request. A FAIL is data in the Flux; {@link #awaitTerminal} turns it into an
@@ -254,6 +257,7 @@ public final class OperationWatcher {
         private Duration notFoundGrace = DEFAULT_NOT_FOUND_GRACE;
         private RetryConfig transientRetry = defaultTransientRetry();
         private RetryConfig resubmission = defaultResubmission();
+        private RateLimiter rateLimiter;
         private WatchListener listener = WatchListener.NONE;
 
         private Builder(ServiceDiscoveryAsyncClient client) {
@@ -423,6 +427,28 @@ public final class OperationWatcher {
         }
 
         /**
+         * A budget that every GetOperation of this watcher draws on (retries included), shared by
+         * all its watches: share one {@link RateLimiter} between watchers, or between the
+         * application's instances' budgets, to keep an account under Cloud Map's limits. A poll
+         * waits for its permit on the watcher's scheduler; when no permit comes within the
+         * limiter's {@code timeoutDuration}, the poll counts as throttled and the watch backs off.
+         * Default: none (the watcher relies on backoff and the service's throttling).
+         *
+         * <pre>{@code
+         * RateLimiter budget = RateLimiter.of("cloudmap-getoperation", RateLimiterConfig.custom()
+         *     .limitForPeriod(50).limitRefreshPeriod(Duration.ofSeconds(1))
+         *     .timeoutDuration(Duration.ofSeconds(10)).build());
+         * }</pre>
+         * The limiter keeps time with the system clock, not the watcher's scheduler.
+         *
+         * @throws NullPointerException if {@code rateLimiter} is null
+         */
+        public Builder rateLimiter(RateLimiter rateLimiter) {
+            this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter must not be null");
+            return this;
+        }
+
+        /**
          * Hears polls, throttles, retries and resubmissions, for metrics and logs. An exception
          * it throws is logged and does not end the watch. Default {@link WatchListener#NONE}.
          *
@@ -437,7 +463,7 @@ public final class OperationWatcher {
         public OperationWatcher build() {
             return new OperationWatcher(new WatchSettings(client, initialInterval, maxInterval, multiplier,
                     throttleMultiplier, jitter, random, timeout, scheduler, notFoundGrace, transientRetry,
-                    resubmission, GuardedListener.guard(listener)));
+                    resubmission, rateLimiter, GuardedListener.guard(listener)));
         }
     }
 }

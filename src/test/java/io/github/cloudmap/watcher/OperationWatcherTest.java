@@ -95,13 +95,141 @@ class OperationWatcherTest {
         }
 
         @Test
-        void everySubscriptionRunsItsOwnPollLoop() {
+        void aSubscriptionAfterTheEndPollsAfresh() {
             client.script("op-1").success();
             Flux<Operation> watch = watcher().build().watch("op-1");
 
             StepVerifier.withVirtualTime(() -> statuses(watch)).expectNext(SUCCESS).verifyComplete();
             StepVerifier.withVirtualTime(() -> statuses(watch)).expectNext(SUCCESS).verifyComplete();
             assertThat(client.getOperationCount("op-1")).isEqualTo(2);
+        }
+    }
+
+    @Nested
+    class OnePollLoopPerOperation {
+
+        @Test
+        void concurrentWatchesOfOneOperationShareOnePollLoop() {
+            client.script("op-1").submitted().submitted().pending().success();
+            OperationWatcher watcher = watcher().build();
+
+            StepVerifier.withVirtualTime(() -> Flux.merge(
+                            watcher.watch("op-1").map(op -> "a:" + op.status()),
+                            watcher.watch("op-1").map(op -> "b:" + op.status())))
+                    .expectNext("a:SUBMITTED", "b:SUBMITTED")
+                    .thenAwait(Duration.ofSeconds(2))
+                    .expectNext("a:PENDING", "b:PENDING")
+                    .thenAwait(Duration.ofSeconds(2))
+                    .expectNext("a:SUCCESS", "b:SUCCESS")
+                    .verifyComplete();
+            assertThat(client.getOperationCount("op-1")).as("one loop, not two").isEqualTo(4);
+        }
+
+        @Test
+        void aWatchThatJoinsLateStartsFromTheLatestStatus() {
+            client.script("op-1").submitted().pending().pending().success();
+            OperationWatcher watcher = watcher().build();
+
+            StepVerifier.withVirtualTime(() -> Flux.merge(
+                            watcher.watch("op-1").map(op -> "early:" + op.status()),
+                            Mono.delay(Duration.ofSeconds(1)).flatMapMany(x -> watcher.watch("op-1"))
+                                    .map(op -> "late:" + op.status())))
+                    .expectNext("early:SUBMITTED")
+                    .thenAwait(Duration.ofMillis(500))
+                    .expectNext("early:PENDING")
+                    .thenAwait(Duration.ofMillis(500))
+                    .expectNext("late:PENDING")
+                    .thenAwait(Duration.ofSeconds(5))
+                    .expectNext("early:SUCCESS", "late:SUCCESS")
+                    .verifyComplete();
+            assertThat(client.getOperationCount("op-1")).isEqualTo(4);
+        }
+
+        @Test
+        void theLoopGoesOnWhileOneWatchRemainsAndStopsWithTheLast() {
+            client.script("op-1").pending();
+            VirtualTimeScheduler scheduler = VirtualTimeScheduler.create();
+            OperationWatcher watcher = OperationWatcher.builder(client).jitter(0).scheduler(scheduler).build();
+
+            var first = watcher.watch("op-1").subscribe();
+            var second = watcher.watch("op-1").subscribe();
+            scheduler.advanceTimeBy(Duration.ofMillis(500));
+            assertThat(client.getOperationCount("op-1")).isEqualTo(2);
+            first.dispose();
+            scheduler.advanceTimeBy(Duration.ofSeconds(1));
+            assertThat(client.getOperationCount("op-1")).as("still polling for the second").isEqualTo(3);
+            second.dispose();
+            scheduler.advanceTimeBy(Duration.ofMinutes(1));
+            assertThat(client.getOperationCount("op-1")).isEqualTo(3);
+        }
+
+        @Test
+        void eachWatchKeepsItsOwnDeadline() {
+            client.script("op-1").pending();
+            OperationWatcher shortWatcher = watcher().timeout(Duration.ofSeconds(10)).build();
+
+            StepVerifier.withVirtualTime(() -> Flux.merge(
+                            shortWatcher.watch("op-1").map(op -> "first:" + op.status()),
+                            Mono.delay(Duration.ofSeconds(5)).flatMapMany(x -> shortWatcher.watch("op-1"))
+                                    .map(op -> "second:" + op.status())
+                                    .onErrorResume(OperationTimeoutException.class, e -> Mono.just("second:timeout"))))
+                    .expectNext("first:PENDING")
+                    .thenAwait(Duration.ofSeconds(5))
+                    .expectNext("second:PENDING")
+                    .thenAwait(Duration.ofSeconds(5))
+                    .expectError(OperationTimeoutException.class)
+                    .verify(VERIFY_BOUND);
+        }
+    }
+
+    @Nested
+    class SharedRateBudget {
+
+        @Test
+        void pollsWaitForPermitsFromTheSharedLimiter() {
+            for (String id : List.of("op-1", "op-2", "op-3")) {
+                client.script(id).success();
+            }
+            // One permit a minute. The limiter keeps real time, which barely moves during the
+            // test, so each reservation waits (almost exactly) one more minute of virtual time.
+            io.github.resilience4j.ratelimiter.RateLimiter budget = io.github.resilience4j.ratelimiter.RateLimiter.of(
+                    "test", io.github.resilience4j.ratelimiter.RateLimiterConfig.custom()
+                            .limitForPeriod(1).limitRefreshPeriod(Duration.ofMinutes(1))
+                            .timeoutDuration(Duration.ofMinutes(5)).build());
+            OperationWatcher watcher = watcher().rateLimiter(budget).timeout(Duration.ofMinutes(10)).build();
+
+            StepVerifier.withVirtualTime(() -> Flux.merge(watcher.watch("op-1"), watcher.watch("op-2"),
+                            watcher.watch("op-3")).map(Operation::id))
+                    .expectNext("op-1")
+                    .thenAwait(Duration.ofSeconds(50))
+                    .then(() -> assertThat(client.getOperationRequests()).hasSize(1))
+                    .thenAwait(Duration.ofSeconds(10))
+                    .expectNextCount(1)
+                    .then(() -> assertThat(client.getOperationRequests()).hasSize(2))
+                    .thenAwait(Duration.ofMinutes(1))
+                    .expectNextCount(1)
+                    .verifyComplete();
+            assertThat(client.getOperationRequests()).hasSize(3);
+        }
+
+        @Test
+        void noPermitInTimeCountsAsThrottledAndTheWatchBacksOff() {
+            client.script("op-1").success();
+            client.script("op-2").success();
+            io.github.resilience4j.ratelimiter.RateLimiter budget = io.github.resilience4j.ratelimiter.RateLimiter.of(
+                    "test", io.github.resilience4j.ratelimiter.RateLimiterConfig.custom()
+                            .limitForPeriod(1).limitRefreshPeriod(Duration.ofHours(1))
+                            .timeoutDuration(Duration.ZERO).build());
+            OperationWatcher watcher = watcher().rateLimiter(budget).timeout(Duration.ofSeconds(30)).build();
+
+            StepVerifier.withVirtualTime(() -> Flux.merge(watcher.watch("op-1"),
+                            watcher.watch("op-2").onErrorResume(OperationTimeoutException.class, e -> Mono.empty()))
+                            .map(Operation::id))
+                    .expectNext("op-1")
+                    .thenAwait(Duration.ofSeconds(30))
+                    .verifyComplete();
+            assertThat(client.getOperationRequests()).hasSize(1);
+            assertThat(polls.throttled.get()).isGreaterThan(1);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.github.cloudmap.watcher.internal;
 
+import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CompletionException;
@@ -18,7 +19,10 @@ public final class FailureClassifier {
 
     /** What a failed call means for the watch. */
     public enum Kind {
-        /** The service asked us to slow down: never fatal while the deadline allows. */
+        /**
+         * The service asked us to slow down, or the watcher's own rate budget had no permit in
+         * time: never fatal while the deadline allows.
+         */
         THROTTLED,
         /** HTTP 5xx or an I/O failure: worth a bounded number of quick retries. */
         TRANSIENT,
@@ -46,6 +50,10 @@ public final class FailureClassifier {
     /** Classifies a failure, after {@linkplain #unwrap(Throwable) unwrapping} it. */
     public static Kind classify(Throwable failure) {
         Throwable error = unwrap(failure);
+        if (error instanceof RequestNotPermitted) {
+            // Our own rate budget had no permit in time: the same as being throttled.
+            return Kind.THROTTLED;
+        }
         if (error instanceof OperationNotFoundException) {
             return Kind.NOT_FOUND;
         }

@@ -1,6 +1,7 @@
 package io.github.cloudmap.watcher.internal;
 
 import io.github.cloudmap.watcher.WatchListener;
+import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -24,6 +25,7 @@ import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncCli
  * @param notFoundGrace how long OperationNotFound is tolerated after a watch starts
  * @param transientRetry attempts and backoff for a GetOperation call failing with 5xx or I/O errors
  * @param resubmission attempts and backoff for resubmitting after a retryable FAIL or a throttled submission
+ * @param rateLimiter the budget every GetOperation of this watcher draws on, or null for none
  * @param listener hears polls, throttles, retries and resubmissions
  */
 public record WatchSettings(
@@ -39,6 +41,7 @@ public record WatchSettings(
         Duration notFoundGrace,
         RetryConfig transientRetry,
         RetryConfig resubmission,
+        RateLimiter rateLimiter,
         WatchListener listener) {
 
     /** A fresh poll schedule for one watch. */

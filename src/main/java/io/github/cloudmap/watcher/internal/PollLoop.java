@@ -1,0 +1,157 @@
+package io.github.cloudmap.watcher.internal;
+
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RequestNotPermitted;
+import io.github.resilience4j.retry.Retry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import software.amazon.awssdk.services.servicediscovery.model.GetOperationRequest;
+import software.amazon.awssdk.services.servicediscovery.model.GetOperationResponse;
+import software.amazon.awssdk.services.servicediscovery.model.Operation;
+import software.amazon.awssdk.services.servicediscovery.model.OperationStatus;
+
+/**
+ * The GetOperation poll loop of one operation, built from Reactor operators: a deferred,
+ * delayed call {@code repeat}ed until the status is terminal, de-duplicated. It has no deadline
+ * of its own: each watch that shares the loop brings its own.
+ *
+ * <p>Thread-safe; the Flux it returns is cold, and each subscription gets its own backoff
+ * state. Not part of the public API.
+ */
+final class PollLoop {
+
+    private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
+
+    private final WatchSettings settings;
+    private final Retry transientRetry;
+
+    PollLoop(WatchSettings settings) {
+        this.settings = settings;
+        this.transientRetry = Retry.of("cloudmap-getoperation", settings.transientRetry());
+    }
+
+    /** Polls {@code operationId} until SUCCESS or FAIL, emitting the first status and each change. */
+    Flux<Operation> statuses(String operationId, String ownerAccount) {
+        GetOperationRequest request = GetOperationRequest.builder()
+                .operationId(operationId)
+                .ownerAccount(ownerAccount)
+                .build();
+        return Flux.defer(() -> {
+            Scheduler scheduler = settings.scheduler().get();
+            LoopState state = new LoopState(settings.newPollSchedule(), scheduler.now(TimeUnit.NANOSECONDS));
+            Mono<Operation> onePoll = Mono.defer(() -> {
+                Duration delay = state.schedule.nextDelay();
+                Mono<Operation> call = getOperation(request, scheduler)
+                        .onErrorResume(error -> absorb(operationId, error, state, scheduler));
+                return delay.isZero() ? call : call.delaySubscription(delay, scheduler);
+            });
+            // repeat() resubscribes the deferred poll, so every poll draws a fresh delay;
+            // takeUntil cancels the loop right after the terminal status, so no request follows.
+            return onePoll.repeat()
+                    .filter(state::advances)
+                    .doOnNext(settings.listener()::onStatusChange)
+                    .takeUntil(PollLoop::isTerminal);
+        });
+    }
+
+    /** One GetOperation call within the rate budget, with bounded retries for what is transient. */
+    private Mono<Operation> getOperation(GetOperationRequest request, Scheduler scheduler) {
+        String operationId = request.operationId();
+        Mono<GetOperationResponse> send = Mono.defer(() -> {
+            settings.listener().onPoll(operationId);
+            // fromFuture(Supplier) sends a new request per subscription (so retries resend),
+            // and cancelling the Mono cancels the SDK future, which aborts the HTTP request.
+            return Mono.fromFuture(() -> settings.client().getOperation(request));
+        });
+        RateLimiter budget = settings.rateLimiter();
+        Mono<GetOperationResponse> budgeted = budget == null ? send : Mono.defer(() -> {
+            // Reserve a permit now and wait for it on our scheduler: the wait is cancellable
+            // and runs in virtual time under test. No permit within the limiter's timeout
+            // counts as being throttled: the watch backs off and tries again later.
+            long waitNanos = budget.reservePermission();
+            if (waitNanos < 0) {
+                return Mono.error(RequestNotPermitted.createRequestNotPermitted(budget));
+            }
+            return waitNanos == 0 ? send : send.delaySubscription(Duration.ofNanos(waitNanos), scheduler);
+        });
+        return budgeted
+                .map(GetOperationResponse::operation)
+                .onErrorMap(FailureClassifier::unwrap)
+                .retryWhen(ResilienceRetry.forEligible(transientRetry, scheduler,
+                        error -> FailureClassifier.classify(error) == FailureClassifier.Kind.TRANSIENT,
+                        error -> settings.listener().onTransientError(operationId, error)));
+    }
+
+    /** Turns the failures a watch survives into an empty poll; the rest end the loop. */
+    private Mono<Operation> absorb(String operationId, Throwable error, LoopState state, Scheduler scheduler) {
+        switch (FailureClassifier.classify(error)) {
+            case THROTTLED:
+                log.debug("GetOperation {} throttled; backing off", operationId);
+                state.schedule.onThrottled();
+                settings.listener().onThrottled(operationId, error);
+                return Mono.empty();
+            case NOT_FOUND:
+                long waited = scheduler.now(TimeUnit.NANOSECONDS) - state.startNanos;
+                if (waited < settings.notFoundGrace().toNanos()) {
+                    log.debug("Operation {} not found yet; within the grace window", operationId);
+                    settings.listener().onNotFound(operationId);
+                    return Mono.empty();
+                }
+                return Mono.error(error);
+            default:
+                return Mono.error(error);
+        }
+    }
+
+    static boolean isTerminal(Operation operation) {
+        OperationStatus status = operation.status();
+        return status == OperationStatus.SUCCESS || status == OperationStatus.FAIL;
+    }
+
+    /** The state of one loop; its polls run one after another, never concurrently. */
+    private static final class LoopState {
+        final PollSchedule schedule;
+        final long startNanos;
+        private int lastRank = -1;
+
+        LoopState(PollSchedule schedule, long startNanos) {
+            this.schedule = schedule;
+            this.startNanos = startNanos;
+        }
+
+        /**
+         * True for a status later than any seen: the first one, then each change. A stale read
+         * of an earlier status after a later one (eventual consistency) is not a change.
+         */
+        boolean advances(Operation operation) {
+            int rank = rank(operation.status());
+            if (rank <= lastRank) {
+                return false;
+            }
+            lastRank = rank;
+            return true;
+        }
+
+        private static int rank(OperationStatus status) {
+            if (status == null) {
+                return 1;
+            }
+            switch (status) {
+                case SUBMITTED:
+                    return 0;
+                case SUCCESS:
+                case FAIL:
+                    return 2;
+                default:
+                    // PENDING, and a status newer than this SDK (UNKNOWN_TO_SDK_VERSION), which
+                    // can only mean "not finished yet": polling goes on.
+                    return 1;
+            }
+        }
+    }
+}
