@@ -1,0 +1,273 @@
+package io.github.cloudmap.watcher.emulator;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
+import software.amazon.awssdk.services.servicediscovery.model.Operation;
+import software.amazon.awssdk.services.servicediscovery.model.OperationTargetType;
+
+/**
+ * An embedded AWS Cloud Map ({@code servicediscovery}) emulator: a real HTTP server on loopback
+ * that speaks the AWS JSON 1.1 wire protocol, so the AWS SDKs, the AWS CLI and boto3 work against
+ * it with an endpoint override.
+ *
+ * <p>It implements namespaces, services, instances and the asynchronous operations behind them,
+ * with Cloud Map's errors and rules, operations that advance SUBMITTED -> PENDING -> SUCCESS with
+ * the injected clock ({@link OperationTimings}), and a live fault plan ({@link #faults()}).
+ * Requests are neither authenticated nor signature-checked.
+ *
+ * <p>Thread-safe. Defaults: host 127.0.0.1, port 0 (any free port), seed 0,
+ * {@link Clock#systemUTC()}, {@link OperationTimings#defaults()}, account 123456789012, Region
+ * us-east-1, no faults (see {@link Builder#realisticLimits(boolean)}).
+ *
+ * <pre>{@code
+ * try (CloudMapEmulator emulator = CloudMapEmulator.builder()
+ *         .operationTimings(OperationTimings.instant())
+ *         .start()) {
+ *     ServiceDiscoveryAsyncClient client = ServiceDiscoveryAsyncClient.builder()
+ *             .endpointOverride(emulator.endpoint())
+ *             .region(Region.US_EAST_1)
+ *             .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "y")))
+ *             // DiscoverInstances carries the host prefix "data-": keep the SDK from prepending it to 127.0.0.1.
+ *             .overrideConfiguration(o -> o.putAdvancedOption(
+ *                     SdkAdvancedClientOption.DISABLE_HOST_PREFIX_INJECTION, true))
+ *             .build();
+ *     emulator.faults().throttleNext("GetOperation", 2);
+ *     // ... use the client ...
+ * }
+ * }</pre>
+ */
+public final class CloudMapEmulator implements AutoCloseable {
+
+    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+
+    private final EmulatorState state;
+    private final FaultInjector faults;
+    private final RequestCounters counters;
+    private final LoopResources loops;
+    private final DisposableServer server;
+    private final Sinks.Empty<Void> closing;
+    private final URI endpoint;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private CloudMapEmulator(Builder builder) {
+        this.faults = new FaultInjector(builder.clock, builder.seed);
+        this.counters = new RequestCounters();
+        if (builder.realisticLimits) {
+            faults.realisticLimits();
+        }
+        this.state = new EmulatorState(builder.clock, builder.timings, faults, builder.accountId, builder.region,
+                builder.seed);
+        this.closing = Sinks.empty();
+        WireHandler handler = new WireHandler(new ActionDispatcher(state), faults, counters, closing.asMono());
+        // Own event loops, so closing the emulator frees its threads and never touches the
+        // Reactor Netty resources its users share.
+        this.loops = LoopResources.create("cloudmap-emulator", 1, 2, true);
+        try {
+            this.server = HttpServer.create()
+                    .host(builder.host)
+                    .port(builder.port)
+                    .runOn(loops)
+                    .handle(handler)
+                    .bindNow(Duration.ofSeconds(10));
+        } catch (RuntimeException e) {
+            loops.disposeLater(Duration.ZERO, SHUTDOWN_TIMEOUT).block(SHUTDOWN_TIMEOUT);
+            throw new IllegalStateException("Could not start the Cloud Map emulator on " + builder.host + ":"
+                    + builder.port + ": " + e.getMessage(), e);
+        }
+        String host = builder.host.contains(":") ? "[" + builder.host + "]" : builder.host;
+        this.endpoint = URI.create("http://" + host + ":" + server.port());
+    }
+
+    /** A builder with the defaults listed in the class comment. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The base URI to pass as {@code endpointOverride} / {@code --endpoint-url}, e.g. http://127.0.0.1:45678. */
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    /** The live fault plan; changes apply to the next request. */
+    public FaultInjector faults() {
+        return faults;
+    }
+
+    /** Live request counts. */
+    public RequestCounters counters() {
+        return counters;
+    }
+
+    /** The account ID in ARNs and OwnerAccount. */
+    public String accountId() {
+        return state.accountId;
+    }
+
+    /** The Region in ARNs. */
+    public String region() {
+        return state.region;
+    }
+
+    /**
+     * The current state of one operation, as GetOperation would answer now (due progress is
+     * settled first), or empty if there is no such operation.
+     */
+    public Optional<Operation> operation(String operationId) {
+        return state.locked(() -> Optional.ofNullable(state.operations.get(operationId)).map(this::toModel));
+    }
+
+    /** Every operation submitted so far, oldest first, as GetOperation would answer now. */
+    public List<Operation> operations() {
+        return state.locked(() -> state.operations.values().stream().map(this::toModel).toList());
+    }
+
+    /** Completes when the server has stopped, for a command line that runs until interrupted. */
+    public Mono<Void> onDispose() {
+        return server.onDispose();
+    }
+
+    /** Blocks the calling thread until {@link #close()} is called (e.g. from a shutdown hook). */
+    public void awaitClose() {
+        server.onDispose().block();
+    }
+
+    /** Stops the server, ends hung requests and frees its threads; idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        closing.tryEmitEmpty();
+        try {
+            server.disposeNow(SHUTDOWN_TIMEOUT);
+        } catch (IllegalStateException e) {
+            // Timed out waiting for connections: the loops below are shut down regardless.
+        } finally {
+            loops.disposeLater(Duration.ZERO, SHUTDOWN_TIMEOUT).block(SHUTDOWN_TIMEOUT.plusSeconds(1));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CloudMapEmulator[" + endpoint + ", account " + state.accountId + ", " + state.region + "]";
+    }
+
+    private Operation toModel(OperationEntry op) {
+        Operation.Builder builder = Operation.builder()
+                .id(op.id)
+                .ownerAccount(state.accountId)
+                .type(op.type)
+                .status(op.status)
+                .errorCode(op.errorCode)
+                .errorMessage(op.errorMessage)
+                .createDate(op.createDate)
+                .updateDate(op.updateDate);
+        java.util.Map<OperationTargetType, String> targets = new java.util.EnumMap<>(OperationTargetType.class);
+        op.targets.forEach((type, id) -> targets.put(OperationTargetType.fromValue(type), id));
+        return builder.targets(targets).build();
+    }
+
+    /**
+     * Settings of a {@link CloudMapEmulator}; {@link #start()} binds the server.
+     *
+     * <p>Not thread-safe; each setter validates its argument at once.
+     */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port;
+        private long seed;
+        private Clock clock = Clock.systemUTC();
+        private OperationTimings timings = OperationTimings.defaults();
+        private String accountId = "123456789012";
+        private String region = "us-east-1";
+        private boolean realisticLimits;
+
+        private Builder() {
+        }
+
+        /** The address to bind; default 127.0.0.1. */
+        public Builder host(String host) {
+            Objects.requireNonNull(host, "host");
+            if (host.isBlank()) {
+                throw new IllegalArgumentException("host must not be blank");
+            }
+            this.host = host;
+            return this;
+        }
+
+        /** The port to bind; default 0, any free port (read it back from {@link #endpoint()}). */
+        public Builder port(int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port must be within 0..65535, got " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** Seed for every random decision (faults and IDs); default 0. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** The clock for timestamps, operation progress and rate limits; default {@link Clock#systemUTC()}. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** How long operations take; default {@link OperationTimings#defaults()}. */
+        public Builder operationTimings(OperationTimings timings) {
+            this.timings = Objects.requireNonNull(timings, "timings");
+            return this;
+        }
+
+        /** The 12-digit account ID; default 123456789012. */
+        public Builder accountId(String accountId) {
+            Objects.requireNonNull(accountId, "accountId");
+            if (!accountId.matches("[0-9]{12}")) {
+                throw new IllegalArgumentException("accountId must be 12 digits, got '" + accountId + "'");
+            }
+            this.accountId = accountId;
+            return this;
+        }
+
+        /** The Region in ARNs; default us-east-1. */
+        public Builder region(String region) {
+            Objects.requireNonNull(region, "region");
+            if (!region.matches("[a-z0-9-]+")) {
+                throw new IllegalArgumentException("region must look like us-east-1, got '" + region + "'");
+            }
+            this.region = region;
+            return this;
+        }
+
+        /**
+         * Starts with {@link FaultInjector#realisticLimits()} applied (off by default); a
+         * {@link FaultInjector#reset()} removes them again.
+         */
+        public Builder realisticLimits(boolean enabled) {
+            this.realisticLimits = enabled;
+            return this;
+        }
+
+        /**
+         * Binds the server and returns the running emulator.
+         *
+         * @throws IllegalStateException if the address cannot be bound
+         */
+        public CloudMapEmulator start() {
+            return new CloudMapEmulator(this);
+        }
+    }
+}

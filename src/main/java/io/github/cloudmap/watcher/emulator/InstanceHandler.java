@@ -1,0 +1,231 @@
+package io.github.cloudmap.watcher.emulator;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.services.servicediscovery.model.OperationType;
+
+/**
+ * Instance operations: RegisterInstance and DeregisterInstance (operations), GetInstance,
+ * ListInstances and DiscoverInstances.
+ *
+ * <p>Rules kept from Cloud Map: one registration at a time per service and instance ID
+ * ({@code ResourceInUse}); a retry with the CreatorRequestId of a running or successful
+ * registration returns its OperationId, while one of a failed registration runs again; 1,000
+ * instances per service and 2,000 per namespace ({@code ResourceLimitExceeded}), counting
+ * registered instances only.
+ *
+ * <p>Called only under the state lock ({@link EmulatorState#locked}); holds no state of its own.
+ */
+final class InstanceHandler {
+
+    static final int MAX_PER_SERVICE = 1_000;
+    static final int MAX_PER_NAMESPACE = 2_000;
+    private static final int MAX_ATTRIBUTES = 30;
+
+    private static final Pattern INSTANCE_ID = Pattern.compile("^[0-9a-zA-Z_/:.@-]+$");
+    private static final List<String> HEALTH = List.of("HEALTHY", "UNHEALTHY", "ALL", "HEALTHY_OR_ELSE_ALL");
+
+    private final EmulatorState state;
+
+    InstanceHandler(EmulatorState state) {
+        this.state = state;
+    }
+
+    ObjectNode register(JsonRequest request) {
+        String serviceIdOrArn = request.requiredString("ServiceId", 255);
+        String instanceId = request.requiredString("InstanceId", 64, INSTANCE_ID);
+        String requestId = request.optionalString("CreatorRequestId", 64).orElse(null);
+        Map<String, String> attributes = checkedAttributes(request.stringMap("Attributes", true));
+        ServiceEntry service = state.service(serviceIdOrArn);
+        String key = "register:" + service.id + "/" + instanceId;
+
+        Optional<OperationEntry> same = state.byRequest(key, requestId);
+        if (same.isPresent()) {
+            return JsonShapes.operationId(same.get());
+        }
+        Optional<OperationEntry> running = state.inFlight(key).or(() -> state.inFlight(deregisterKey(service.id, instanceId)));
+        if (running.isPresent()) {
+            throw CloudMapError.of("ResourceInUse", "Instance " + instanceId + " of service " + service.id
+                    + " has operation " + running.get().id + " in progress; wait until it finishes");
+        }
+        if (!service.instances.containsKey(instanceId)) {
+            checkLimits(service);
+        }
+        String serviceId = service.id;
+        Map<String, String> targets = targets(service, instanceId);
+        OperationEntry op = state.submit(OperationType.REGISTER_INSTANCE, false, targets, key, requestId, () -> {
+            ServiceEntry current = state.service(serviceId);
+            current.instances.put(instanceId, new InstanceEntry(state.nextSeq(), instanceId, requestId, attributes));
+            current.revision++;
+        });
+        return JsonShapes.operationId(op);
+    }
+
+    ObjectNode deregister(JsonRequest request) {
+        String serviceIdOrArn = request.requiredString("ServiceId", 255);
+        String instanceId = request.requiredString("InstanceId", 64);
+        ServiceEntry service = state.service(serviceIdOrArn);
+        String key = deregisterKey(service.id, instanceId);
+        Optional<OperationEntry> running = state.inFlight(key);
+        if (running.isPresent()) {
+            throw CloudMapError.duplicateRequest("Deregistration of instance " + instanceId
+                    + " is already in progress", running.get().id);
+        }
+        Optional<OperationEntry> registering = state.inFlight("register:" + service.id + "/" + instanceId);
+        if (registering.isPresent()) {
+            throw CloudMapError.of("ResourceInUse", "Instance " + instanceId + " has registration "
+                    + registering.get().id + " in progress; wait until it finishes");
+        }
+        if (!service.instances.containsKey(instanceId)) {
+            throw CloudMapError.instanceNotFound(service.id, instanceId);
+        }
+        String serviceId = service.id;
+        OperationEntry op = state.submit(OperationType.DEREGISTER_INSTANCE, false, targets(service, instanceId), key,
+                null, () -> {
+                    ServiceEntry current = state.service(serviceId);
+                    if (current.instances.remove(instanceId) == null) {
+                        throw CloudMapError.instanceNotFound(serviceId, instanceId);
+                    }
+                    current.revision++;
+                });
+        return JsonShapes.operationId(op);
+    }
+
+    ObjectNode get(JsonRequest request) {
+        String serviceIdOrArn = request.requiredString("ServiceId", 255);
+        String instanceId = request.requiredString("InstanceId", 64);
+        ServiceEntry service = state.service(serviceIdOrArn);
+        InstanceEntry instance = service.instances.get(instanceId);
+        if (instance == null) {
+            throw CloudMapError.instanceNotFound(service.id, instanceId);
+        }
+        ObjectNode out = JsonShapes.object();
+        out.put("ResourceOwner", state.accountId);
+        ObjectNode body = out.putObject("Instance");
+        body.put("Id", instance.id());
+        if (instance.creatorRequestId() != null) {
+            body.put("CreatorRequestId", instance.creatorRequestId());
+        }
+        body.set("Attributes", JsonShapes.attributes(instance.attributes()));
+        body.put("CreatedByAccount", state.accountId);
+        return out;
+    }
+
+    ObjectNode list(JsonRequest request) {
+        ServiceEntry service = state.service(request.requiredString("ServiceId", 255));
+        int max = request.intInRange("MaxResults", 1, 100, 100);
+        String token = request.optionalString("NextToken", 4096).orElse(null);
+        List<InstanceEntry> all = new ArrayList<>(service.instances.values());
+        all.sort((a, b) -> Long.compare(a.seq(), b.seq()));
+        Page<InstanceEntry> page = Page.of(all, InstanceEntry::seq, token, max, "ListInstances:" + service.id);
+        ObjectNode out = JsonShapes.object();
+        out.put("ResourceOwner", state.accountId);
+        ArrayNode items = out.putArray("Instances");
+        for (InstanceEntry instance : page.items()) {
+            ObjectNode item = items.addObject();
+            item.put("Id", instance.id());
+            item.set("Attributes", JsonShapes.attributes(instance.attributes()));
+            item.put("CreatedByAccount", state.accountId);
+        }
+        if (page.nextToken() != null) {
+            out.put("NextToken", page.nextToken());
+        }
+        return out;
+    }
+
+    ObjectNode discover(JsonRequest request) {
+        String namespaceName = request.requiredString("NamespaceName", 1024);
+        String serviceName = request.requiredString("ServiceName", 127);
+        int max = request.intInRange("MaxResults", 1, 1000, 100);
+        Map<String, String> query = orEmpty(request.stringMap("QueryParameters", false));
+        Map<String, String> optional = orEmpty(request.stringMap("OptionalParameters", false));
+        String health = request.optionalEnum("HealthStatus", HEALTH).orElse("ALL");
+        request.optionalString("OwnerAccount", 12);
+
+        NamespaceEntry ns = state.namespaces.values().stream().filter(n -> n.name.equals(namespaceName)).findFirst()
+                .orElseThrow(() -> CloudMapError.namespaceNotFound(namespaceName));
+        ServiceEntry service = state.services.values().stream()
+                .filter(s -> s.namespaceId.equals(ns.id) && s.name.equals(serviceName)).findFirst()
+                .orElseThrow(() -> CloudMapError.serviceNotFound(serviceName + " in namespace " + namespaceName));
+
+        // Without a health check Cloud Map reports UNKNOWN and ignores the filter; the emulator
+        // treats every health-checked instance as HEALTHY.
+        String status = service.hasHealthCheck() ? "HEALTHY" : "UNKNOWN";
+        boolean healthExcludes = service.hasHealthCheck() && "UNHEALTHY".equals(health);
+        List<InstanceEntry> matching = new ArrayList<>();
+        for (InstanceEntry instance : service.instances.values()) {
+            if (!healthExcludes && matches(instance.attributes(), query)) {
+                matching.add(instance);
+            }
+        }
+        List<InstanceEntry> preferred = matching.stream().filter(i -> matches(i.attributes(), optional)).toList();
+        List<InstanceEntry> chosen = preferred.isEmpty() ? matching : preferred;
+
+        ObjectNode out = JsonShapes.object();
+        ArrayNode items = out.putArray("Instances");
+        chosen.stream().limit(max).forEach(instance -> {
+            ObjectNode item = items.addObject();
+            item.put("InstanceId", instance.id());
+            item.put("NamespaceName", ns.name);
+            item.put("ServiceName", service.name);
+            item.put("HealthStatus", status);
+            item.set("Attributes", JsonShapes.attributes(instance.attributes()));
+        });
+        out.put("InstancesRevision", service.revision);
+        return out;
+    }
+
+    private void checkLimits(ServiceEntry service) {
+        if (service.instances.size() >= MAX_PER_SERVICE) {
+            throw CloudMapError.of("ResourceLimitExceeded", "Service " + service.id + " already has the maximum of "
+                    + MAX_PER_SERVICE + " instances");
+        }
+        int inNamespace = state.services.values().stream()
+                .filter(s -> s.namespaceId.equals(service.namespaceId)).mapToInt(s -> s.instances.size()).sum();
+        if (inNamespace >= MAX_PER_NAMESPACE) {
+            throw CloudMapError.of("ResourceLimitExceeded", "Namespace " + service.namespaceId
+                    + " already has the maximum of " + MAX_PER_NAMESPACE + " instances");
+        }
+    }
+
+    private static Map<String, String> targets(ServiceEntry service, String instanceId) {
+        Map<String, String> targets = new LinkedHashMap<>();
+        targets.put("NAMESPACE", service.namespaceId);
+        targets.put("SERVICE", service.id);
+        targets.put("INSTANCE", instanceId);
+        return targets;
+    }
+
+    private static Map<String, String> checkedAttributes(Map<String, String> attributes) {
+        if (attributes.size() > MAX_ATTRIBUTES) {
+            throw CloudMapError.invalidInput("An instance takes at most " + MAX_ATTRIBUTES + " attributes, got "
+                    + attributes.size());
+        }
+        attributes.forEach((key, value) -> {
+            if (key.isEmpty() || key.length() > 255 || value.length() > 1024) {
+                throw CloudMapError.invalidInput("Attribute '" + key + "' must have a key of 1 to 255 characters "
+                        + "and a value of at most 1,024 characters");
+            }
+        });
+        return Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+    }
+
+    private static boolean matches(Map<String, String> attributes, Map<String, String> wanted) {
+        return wanted.entrySet().stream().allMatch(e -> e.getValue().equals(attributes.get(e.getKey())));
+    }
+
+    private static Map<String, String> orEmpty(Map<String, String> map) {
+        return map == null ? Map.of() : map;
+    }
+
+    private static String deregisterKey(String serviceId, String instanceId) {
+        return "deregister:" + serviceId + "/" + instanceId;
+    }
+}

@@ -1,0 +1,86 @@
+package io.github.cloudmap.watcher.emulator;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Live counts of the requests a {@link CloudMapEmulator} received, for assertions in tests.
+ *
+ * <p>Thread-safe. Every request whose {@code X-Amz-Target} names an operation is counted when it
+ * arrives, before faults are applied, so throttled, hung and reset requests count too. The arrival
+ * order keeps the last {@value #MAX_HISTORY} actions.
+ *
+ * <pre>{@code
+ * assertThat(emulator.counters().count("GetOperation")).isEqualTo(3);
+ * assertThat(emulator.counters().getOperationCount(operationId)).isEqualTo(3);
+ * }</pre>
+ */
+public final class RequestCounters {
+
+    static final int MAX_HISTORY = 10_000;
+
+    private final ConcurrentHashMap<String, AtomicInteger> byAction = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicInteger> byOperationId = new ConcurrentHashMap<>();
+    private final AtomicInteger total = new AtomicInteger();
+    private final Deque<String> history = new ArrayDeque<>();
+
+    RequestCounters() {
+    }
+
+    /** Requests received for {@code action}, such as {@code "GetOperation"}. */
+    public int count(String action) {
+        AtomicInteger n = byAction.get(action);
+        return n == null ? 0 : n.get();
+    }
+
+    /** GetOperation requests received for this operation ID. */
+    public int getOperationCount(String operationId) {
+        AtomicInteger n = byOperationId.get(operationId);
+        return n == null ? 0 : n.get();
+    }
+
+    /** All requests received. */
+    public int total() {
+        return total.get();
+    }
+
+    /** Actions in arrival order (the last {@value #MAX_HISTORY}), as a snapshot. */
+    public List<String> actions() {
+        synchronized (history) {
+            return List.copyOf(new ArrayList<>(history));
+        }
+    }
+
+    /** Sets every count back to zero. */
+    public void reset() {
+        synchronized (history) {
+            byAction.clear();
+            byOperationId.clear();
+            total.set(0);
+            history.clear();
+        }
+    }
+
+    void record(String action, String getOperationId) {
+        synchronized (history) {
+            byAction.computeIfAbsent(action, a -> new AtomicInteger()).incrementAndGet();
+            if (getOperationId != null) {
+                byOperationId.computeIfAbsent(getOperationId, a -> new AtomicInteger()).incrementAndGet();
+            }
+            total.incrementAndGet();
+            history.addLast(action);
+            if (history.size() > MAX_HISTORY) {
+                history.removeFirst();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RequestCounters{total=" + total + ", byAction=" + byAction + "}";
+    }
+}

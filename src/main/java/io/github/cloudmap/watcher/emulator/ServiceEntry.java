@@ -1,0 +1,43 @@
+package io.github.cloudmap.watcher.emulator;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** One service in {@link EmulatorState}; mutable fields change only under the state lock. */
+final class ServiceEntry {
+    final long seq;
+    final String id;
+    final String arn;
+    final String name;
+    final String namespaceId;
+    final String type;
+    final Instant createDate;
+    final String creatorRequestId;
+    String description;
+    /** Kept as the JSON the client sent: the emulator only stores and echoes these shapes. */
+    ObjectNode dnsConfig;
+    ObjectNode healthCheckConfig;
+    ObjectNode healthCheckCustomConfig;
+    /** Registered instances by ID, in registration order. */
+    final Map<String, InstanceEntry> instances = new LinkedHashMap<>();
+    /** Bumped on every instance change; DiscoverInstances reports it as InstancesRevision. */
+    long revision = 1;
+
+    ServiceEntry(long seq, String id, String arn, String name, String namespaceId, String type,
+                 Instant createDate, String creatorRequestId) {
+        this.seq = seq;
+        this.id = id;
+        this.arn = arn;
+        this.name = name;
+        this.namespaceId = namespaceId;
+        this.type = type;
+        this.createDate = createDate;
+        this.creatorRequestId = creatorRequestId;
+    }
+
+    boolean hasHealthCheck() {
+        return healthCheckConfig != null || healthCheckCustomConfig != null;
+    }
+}

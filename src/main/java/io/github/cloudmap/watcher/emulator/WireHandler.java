@@ -1,0 +1,177 @@
+package io.github.cloudmap.watcher.emulator;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.handler.codec.http.HttpMethod;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.function.BiFunction;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * The HTTP side of the emulator: checks method, size and {@code X-Amz-Target}, parses the JSON
+ * body, counts the request, applies the fault plan, dispatches, and writes AWS JSON 1.1 answers.
+ *
+ * <p>Thread-safe; one instance serves every connection. Nothing a client sends escapes as an
+ * exception: every answer, including failures of the emulator itself, is a well-formed JSON error.
+ */
+final class WireHandler implements BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> {
+
+    static final String CONTENT_TYPE = "application/x-amz-json-1.1";
+    static final int MAX_BODY_BYTES = 1 << 20;
+
+    private static final Logger LOG = LoggerFactory.getLogger(WireHandler.class);
+
+    private final ObjectMapper mapper = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private final ActionDispatcher dispatcher;
+    private final FaultInjector faults;
+    private final RequestCounters counters;
+    /** Completes when the emulator closes, so hung requests end with it. */
+    private final Mono<Void> closing;
+
+    WireHandler(ActionDispatcher dispatcher, FaultInjector faults, RequestCounters counters, Mono<Void> closing) {
+        this.dispatcher = dispatcher;
+        this.faults = faults;
+        this.counters = counters;
+        this.closing = closing;
+    }
+
+    @Override
+    public Publisher<Void> apply(HttpServerRequest request, HttpServerResponse response) {
+        response.header("x-amzn-RequestId", UUID.randomUUID().toString());
+        try {
+            if (!HttpMethod.POST.equals(request.method())) {
+                return send(response, new CloudMapError("UnknownOperationException", 405,
+                        "Cloud Map speaks AWS JSON 1.1: send POST / with X-Amz-Target: "
+                                + ActionDispatcher.TARGET_PREFIX + "<Operation>; got " + request.method() + " "
+                                + request.uri()));
+            }
+            String length = request.requestHeaders().get("Content-Length");
+            if (length != null && parseLength(length) > MAX_BODY_BYTES) {
+                return send(response, tooLarge());
+            }
+            String action = dispatcher.action(request.requestHeaders().get("X-Amz-Target"));
+            return readBody(request)
+                    .flatMap(bytes -> answer(action, bytes, response))
+                    .onErrorResume(e -> send(response, asError(e)));
+        } catch (RuntimeException e) {
+            return send(response, asError(e));
+        }
+    }
+
+    private Mono<Void> answer(String action, byte[] bytes, HttpServerResponse response) {
+        JsonNode body;
+        try {
+            body = parse(bytes);
+        } catch (CloudMapError e) {
+            counters.record(action, null);
+            return send(response, e);
+        }
+        counters.record(action, "GetOperation".equals(action) && body.path("OperationId").isTextual()
+                ? body.get("OperationId").asText() : null);
+        FaultDecision decision = faults.decide(action);
+        Mono<Void> outcome = switch (decision.kind()) {
+            case HANG -> closing.then(Mono.fromRunnable(() -> response.withConnection(c -> c.channel().close())));
+            case RESET -> Mono.fromRunnable(() -> response.withConnection(c -> c.channel().close()));
+            case ERROR -> send(response, decision.error());
+            case NONE -> Mono.fromCallable(() -> dispatcher.dispatch(action, body))
+                    .flatMap(result -> send(response, 200, result))
+                    .onErrorResume(e -> send(response, asError(e)));
+        };
+        Duration latency = decision.latency();
+        return latency.isZero() ? outcome : Mono.delay(latency).then(outcome);
+    }
+
+    private JsonNode parse(byte[] bytes) {
+        if (bytes.length == 0) {
+            // Some hand-written clients send no body for operations without required members.
+            return mapper.createObjectNode();
+        }
+        try {
+            JsonNode node = mapper.readTree(bytes);
+            if (node == null || node.isMissingNode()) {
+                return mapper.createObjectNode();
+            }
+            if (!node.isObject()) {
+                throw CloudMapError.of("SerializationException", "The request body must be a JSON object, got "
+                        + node.getNodeType());
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw CloudMapError.of("SerializationException", "The request body is not valid JSON: "
+                    + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw CloudMapError.of("SerializationException", "The request body could not be read: " + e.getMessage());
+        }
+    }
+
+    private static Mono<byte[]> readBody(HttpServerRequest request) {
+        // Reading chunk by chunk keeps the limit even when a client sends no Content-Length.
+        return request.receive().asByteArray()
+                .reduceWith(ByteArrayOutputStream::new, (out, chunk) -> {
+                    if (out.size() + chunk.length > MAX_BODY_BYTES) {
+                        throw tooLarge();
+                    }
+                    out.writeBytes(chunk);
+                    return out;
+                })
+                .map(ByteArrayOutputStream::toByteArray)
+                .defaultIfEmpty(new byte[0]);
+    }
+
+    private Mono<Void> send(HttpServerResponse response, CloudMapError error) {
+        ObjectNode body = mapper.createObjectNode();
+        body.put("__type", error.type());
+        body.put("Message", error.getMessage());
+        error.extra().forEach(body::put);
+        return send(response, error.status(), body);
+    }
+
+    private Mono<Void> send(HttpServerResponse response, int status, ObjectNode body) {
+        byte[] bytes;
+        try {
+            bytes = mapper.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            bytes = ("{\"__type\":\"InternalFailure\",\"Message\":\"The emulator could not write its answer\"}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            status = 500;
+        }
+        return response.status(status)
+                .header("Content-Type", CONTENT_TYPE)
+                .header("Content-Length", Integer.toString(bytes.length))
+                .sendByteArray(Mono.just(bytes))
+                .then();
+    }
+
+    private static CloudMapError asError(Throwable e) {
+        if (e instanceof CloudMapError error) {
+            return error;
+        }
+        LOG.error("Cloud Map emulator failed while answering a request", e);
+        return new CloudMapError("InternalFailure", 500, "The emulator failed: " + e);
+    }
+
+    private static CloudMapError tooLarge() {
+        return new CloudMapError("RequestEntityTooLargeException", 413, "The request body exceeds the limit of "
+                + MAX_BODY_BYTES + " bytes");
+    }
+
+    private static long parseLength(String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw CloudMapError.of("SerializationException", "Content-Length '" + value + "' is not a number");
+        }
+    }
+}

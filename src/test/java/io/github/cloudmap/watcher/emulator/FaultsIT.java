@@ -1,0 +1,185 @@
+package io.github.cloudmap.watcher.emulator;
+
+import static io.github.cloudmap.watcher.emulator.SdkClients.join;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClient;
+import software.amazon.awssdk.services.servicediscovery.model.OperationNotFoundException;
+import software.amazon.awssdk.services.servicediscovery.model.RequestLimitExceededException;
+import software.amazon.awssdk.services.servicediscovery.model.ServiceDiscoveryException;
+
+/** Every fault of {@link FaultInjector}, seen through the real AWS SDK with retries off. */
+class FaultsIT {
+
+    private final MutableClock clock = MutableClock.at("2024-05-01T10:00:00Z");
+    private CloudMapEmulator emulator;
+    private ServiceDiscoveryAsyncClient client;
+
+    @BeforeEach
+    void start() {
+        emulator = CloudMapEmulator.builder().clock(clock).seed(42L).operationTimings(OperationTimings.instant()).start();
+        client = SdkClients.client(emulator, Duration.ofSeconds(2));
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        emulator.close();
+    }
+
+    private void listNamespaces() {
+        join(client.listNamespaces(r -> { }));
+    }
+
+    @Test
+    void throttleNextAnswersThrottlingExceptionTheSdkRecognises() {
+        emulator.faults().throttleNext("ListNamespaces", 2);
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(this::listNamespaces).isInstanceOfSatisfying(ServiceDiscoveryException.class, e -> {
+                assertThat(e.isThrottlingException()).isTrue();
+                assertThat(e.statusCode()).isEqualTo(400);
+                assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ThrottlingException");
+                assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("Rate exceeded");
+            });
+        }
+        listNamespaces();
+        assertThat(emulator.counters().count("ListNamespaces")).isEqualTo(3);
+    }
+
+    @Test
+    void serverErrorNextAnswers500InternalFailure() {
+        emulator.faults().serverErrorNext("*", 1);
+        assertThatThrownBy(this::listNamespaces).isInstanceOfSatisfying(AwsServiceException.class, e -> {
+            assertThat(e.statusCode()).isEqualTo(500);
+            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InternalFailure");
+            assertThat(e.isThrottlingException()).isFalse();
+        });
+        listNamespaces();
+    }
+
+    @Test
+    void rateLimitRefillsWithTheEmulatorClock() {
+        emulator.faults().rateLimit("ListNamespaces", 1, 2);
+        listNamespaces();
+        listNamespaces();
+        assertThatThrownBy(this::listNamespaces)
+                .isInstanceOfSatisfying(AwsServiceException.class, e -> assertThat(e.isThrottlingException()).isTrue());
+        clock.advance(Duration.ofSeconds(1));
+        listNamespaces();
+        assertThatThrownBy(this::listNamespaces).isInstanceOf(AwsServiceException.class);
+    }
+
+    @Test
+    void discoverInstancesLimitAnswersRequestLimitExceeded() {
+        emulator.faults().rateLimit("DiscoverInstances", 1000, 1);
+        // The namespace does not exist: the first call passes the limit and gets NamespaceNotFound.
+        assertThatThrownBy(() -> join(client.discoverInstances(r -> r.namespaceName("n").serviceName("s"))))
+                .isInstanceOf(software.amazon.awssdk.services.servicediscovery.model.NamespaceNotFoundException.class);
+        assertThatThrownBy(() -> join(client.discoverInstances(r -> r.namespaceName("n").serviceName("s"))))
+                .isInstanceOfSatisfying(RequestLimitExceededException.class,
+                        e -> assertThat(e.isThrottlingException()).isTrue());
+    }
+
+    @Test
+    void realisticLimitsThrottleTheThirdListNamespacesInOneSecond() {
+        emulator.faults().realisticLimits(); // ListNamespaces: 0.5/s, burst 1
+        listNamespaces();
+        assertThatThrownBy(this::listNamespaces).isInstanceOf(AwsServiceException.class);
+        clock.advance(Duration.ofSeconds(2));
+        listNamespaces();
+        emulator.faults().reset();
+        listNamespaces();
+    }
+
+    @Test
+    void throttleProbabilityIsRepeatableUnderASeed() {
+        List<Boolean> first = throttledPattern(0.5);
+        emulator.faults().reset(); // re-seeds
+        List<Boolean> second = throttledPattern(0.5);
+        assertThat(second).isEqualTo(first);
+        assertThat(first).contains(true, false);
+        emulator.faults().reset();
+        assertThat(throttledPattern(1.0)).containsOnly(true);
+        emulator.faults().reset();
+        assertThat(throttledPattern(0.0)).containsOnly(false);
+    }
+
+    private List<Boolean> throttledPattern(double p) {
+        emulator.faults().throttleProbability("ListNamespaces", p);
+        List<Boolean> pattern = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            try {
+                listNamespaces();
+                pattern.add(false);
+            } catch (AwsServiceException e) {
+                assertThat(e.isThrottlingException()).isTrue();
+                pattern.add(true);
+            }
+        }
+        return pattern;
+    }
+
+    @Test
+    void serverErrorProbabilityOneFailsEveryRequest() {
+        emulator.faults().serverErrorProbability("*", 1.0);
+        assertThatThrownBy(this::listNamespaces)
+                .isInstanceOfSatisfying(AwsServiceException.class, e -> assertThat(e.statusCode()).isEqualTo(500));
+        assertThatThrownBy(() -> join(client.getOperation(r -> r.operationId("x"))))
+                .isInstanceOfSatisfying(AwsServiceException.class, e -> assertThat(e.statusCode()).isEqualTo(500));
+    }
+
+    @Test
+    void latencyDelaysTheAnswer() {
+        emulator.faults().latency("ListNamespaces", Duration.ofMillis(300));
+        long start = System.nanoTime();
+        listNamespaces();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
+    void hangNextNeverAnswersUntilTheClientGivesUp() {
+        emulator.faults().hangNext("ListNamespaces", 1);
+        ServiceDiscoveryAsyncClient impatient = SdkClients.client(emulator, Duration.ofMillis(500));
+        try {
+            assertThatThrownBy(() -> join(impatient.listNamespaces(r -> { })))
+                    .isInstanceOf(ApiCallTimeoutException.class);
+            join(impatient.listNamespaces(r -> { }));
+        } finally {
+            impatient.close();
+        }
+    }
+
+    @Test
+    void resetNextClosesTheConnectionWithoutAnAnswer() {
+        emulator.faults().resetNext("ListNamespaces", 1);
+        assertThatThrownBy(this::listNamespaces).isInstanceOf(SdkClientException.class);
+        listNamespaces();
+        assertThat(emulator.counters().count("ListNamespaces")).isEqualTo(2);
+    }
+
+    @Test
+    void countersTrackActionsAndGetOperationIds() {
+        listNamespaces();
+        assertThatThrownBy(() -> join(client.getOperation(r -> r.operationId("op-1"))))
+                .isInstanceOf(OperationNotFoundException.class);
+        assertThatThrownBy(() -> join(client.getOperation(r -> r.operationId("op-1"))))
+                .isInstanceOf(OperationNotFoundException.class);
+        RequestCounters counters = emulator.counters();
+        assertThat(counters.total()).isEqualTo(3);
+        assertThat(counters.getOperationCount("op-1")).isEqualTo(2);
+        assertThat(counters.actions()).containsExactly("ListNamespaces", "GetOperation", "GetOperation");
+        counters.reset();
+        assertThat(counters.total()).isZero();
+        assertThat(counters.count("GetOperation")).isZero();
+    }
+}
