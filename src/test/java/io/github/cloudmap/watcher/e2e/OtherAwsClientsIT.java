@@ -1,0 +1,137 @@
+package io.github.cloudmap.watcher.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.cloudmap.watcher.emulator.CloudMapEmulator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The emulator speaks to AWS clients other than ours with no special flags: the AWS CLI and
+ * boto3, each given only {@code --endpoint-url}. CI installs both (.ci/run); a machine without
+ * them skips these tests rather than failing.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OtherAwsClientsIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long PROCESS_BOUND_SECONDS = 60;
+    /** The Python that has boto3; .ci/run points this at Debian's when the default one lacks it. */
+    private static final String PYTHON = System.getenv().getOrDefault("CLOUDMAP_PYTHON", "python3");
+
+    private CloudMapEmulator emulator;
+
+    @BeforeAll
+    void start() {
+        emulator = CloudMapEmulator.builder().start();
+    }
+
+    @AfterAll
+    void stop() {
+        emulator.close();
+    }
+
+    @Test
+    void theAwsCliCreatesANamespaceAndReadsItsOperation() throws Exception {
+        assumeTrue(onPath("aws"), "the AWS CLI is not installed");
+
+        JsonNode created = aws("servicediscovery", "create-http-namespace", "--name", "cli-ns",
+                "--creator-request-id", "cli-1");
+        String operationId = created.path("OperationId").asText();
+        assertThat(operationId).isNotBlank();
+
+        JsonNode operation = aws("servicediscovery", "get-operation", "--operation-id", operationId).path("Operation");
+        assertThat(operation.path("Id").asText()).isEqualTo(operationId);
+        assertThat(operation.path("Type").asText()).isEqualTo("CREATE_NAMESPACE");
+        assertThat(operation.path("Status").asText()).isIn("SUBMITTED", "PENDING", "SUCCESS");
+
+        JsonNode listed = aws("servicediscovery", "list-operations",
+                "--filters", "Name=TYPE,Values=CREATE_NAMESPACE,Condition=EQ");
+        assertThat(listed.path("Operations").findValuesAsText("Id")).contains(operationId);
+
+        Result missing = run(List.of("aws", "servicediscovery", "get-operation", "--operation-id", "nope",
+                "--endpoint-url", emulator.endpoint().toString()));
+        assertThat(missing.exitCode).isNotZero();
+        assertThat(missing.stderr).contains("OperationNotFound");
+    }
+
+    @Test
+    void boto3WatchesANamespaceCreationToSuccess() throws Exception {
+        assumeTrue(onPath(PYTHON) && run(List.of(PYTHON, "-c", "import boto3")).exitCode == 0,
+                "python3 with boto3 is not installed");
+        Path script = Files.createTempFile("boto3_client", ".py");
+        try (InputStream in = getClass().getResourceAsStream("/e2e/boto3_client.py")) {
+            Files.write(script, in.readAllBytes());
+        }
+
+        Result result = run(List.of(PYTHON, script.toString(), emulator.endpoint().toString()));
+
+        assertThat(result.exitCode).as(result.stderr).isZero();
+        JsonNode seen = JSON.readTree(result.stdout);
+        assertThat(seen.path("statuses").toString()).endsWith("\"SUCCESS\"]");
+        assertThat(seen.path("namespaceId").asText()).startsWith("ns-");
+        assertThat(seen.path("createDateType").asText()).as("boto3 parsed the epoch timestamp").isEqualTo("datetime");
+        assertThat(seen.path("namespaces").toString()).contains("boto3-ns");
+        assertThat(seen.path("notFound").asText()).isEqualTo("OperationNotFound");
+        Files.deleteIfExists(script);
+    }
+
+    private JsonNode aws(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("aws"));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--endpoint-url", emulator.endpoint().toString(), "--output", "json"));
+        Result result = run(command);
+        assertThat(result.exitCode).as(String.join(" ", command) + "\n" + result.stderr).isZero();
+        return JSON.readTree(result.stdout);
+    }
+
+    private static boolean onPath(String program) {
+        return run(List.of("sh", "-c", "command -v " + program)).exitCode == 0;
+    }
+
+    private static Result run(List<String> command) {
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command);
+            Map<String, String> env = builder.environment();
+            env.put("AWS_ACCESS_KEY_ID", "AKIDTEST");
+            env.put("AWS_SECRET_ACCESS_KEY", "secret");
+            env.put("AWS_DEFAULT_REGION", "us-east-1");
+            env.put("AWS_EC2_METADATA_DISABLED", "true");
+            env.put("AWS_PAGER", "");
+            Path out = Files.createTempFile("out", ".txt");
+            Path err = Files.createTempFile("err", ".txt");
+            Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!process.waitFor(PROCESS_BOUND_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return new Result(-1, "", "timed out after " + PROCESS_BOUND_SECONDS + " s: " + command);
+            }
+            Result result = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+            return result;
+        } catch (IOException e) {
+            return new Result(-1, "", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(-1, "", e.toString());
+        }
+    }
+
+    private record Result(int exitCode, String stdout, String stderr) {
+    }
+}
