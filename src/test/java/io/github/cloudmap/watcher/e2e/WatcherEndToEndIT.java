@@ -5,6 +5,7 @@ import static software.amazon.awssdk.services.servicediscovery.model.OperationSt
 import static software.amazon.awssdk.services.servicediscovery.model.OperationStatus.SUBMITTED;
 import static software.amazon.awssdk.services.servicediscovery.model.OperationStatus.SUCCESS;
 
+import io.github.cloudmap.watcher.CountingListener;
 import io.github.cloudmap.watcher.OperationFailedException;
 import io.github.cloudmap.watcher.OperationTimeoutException;
 import io.github.cloudmap.watcher.OperationWatcher;
@@ -14,10 +15,8 @@ import io.github.cloudmap.watcher.emulator.OperationTimings;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,7 +51,7 @@ class WatcherEndToEndIT {
 
     private CloudMapEmulator emulator;
     private ServiceDiscoveryAsyncClient client;
-    private final Counting listener = new Counting();
+    private final CountingListener listener = new CountingListener();
     private String serviceId;
 
     @BeforeAll
@@ -242,54 +241,5 @@ class WatcherEndToEndIT {
         // Observe for a while that nothing more arrives: a bounded wait for the absence of requests.
         Mono.delay(Duration.ofMillis(500)).block();
         assertThat(emulator.counters().getOperationCount(id)).isEqualTo(1);
-    }
-
-    /** Counts what the watches did. */
-    static final class Counting implements WatchListener {
-        final AtomicInteger polls = new AtomicInteger();
-        final AtomicInteger throttled = new AtomicInteger();
-        final AtomicInteger transientErrors = new AtomicInteger();
-        final AtomicInteger notFound = new AtomicInteger();
-        final AtomicInteger resubmits = new AtomicInteger();
-        final List<Operation> changes = new CopyOnWriteArrayList<>();
-
-        void reset() {
-            polls.set(0);
-            throttled.set(0);
-            transientErrors.set(0);
-            notFound.set(0);
-            resubmits.set(0);
-            changes.clear();
-        }
-
-        @Override
-        public void onPoll(String operationId) {
-            polls.incrementAndGet();
-        }
-
-        @Override
-        public void onThrottled(String operationId, Throwable error) {
-            throttled.incrementAndGet();
-        }
-
-        @Override
-        public void onTransientError(String operationId, Throwable error) {
-            transientErrors.incrementAndGet();
-        }
-
-        @Override
-        public void onNotFound(String operationId) {
-            notFound.incrementAndGet();
-        }
-
-        @Override
-        public void onStatusChange(Operation operation) {
-            changes.add(operation);
-        }
-
-        @Override
-        public void onResubmit(Operation failed, Throwable cause, int attempt) {
-            resubmits.incrementAndGet();
-        }
     }
 }
