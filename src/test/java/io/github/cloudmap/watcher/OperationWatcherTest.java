@@ -676,6 +676,44 @@ class OperationWatcherTest {
         }
 
         @Test
+        void aSubmissionThatHangsTimesOutWithoutAnOperationId() {
+            StepVerifier.withVirtualTime(() -> watcher().timeout(Duration.ofSeconds(30)).build()
+                            .submitAndWatch(Mono.never()))
+                    .expectSubscription()
+                    .expectNoEvent(Duration.ofSeconds(29))
+                    .thenAwait(Duration.ofSeconds(1))
+                    .expectErrorSatisfies(error -> {
+                        assertThat(error).isInstanceOf(OperationTimeoutException.class)
+                                .hasMessageContaining("submission");
+                        assertThat(((OperationTimeoutException) error).operationId()).isNull();
+                    })
+                    .verify(VERIFY_BOUND);
+        }
+
+        @Test
+        void eachResubmittedAttemptHasItsOwnDeadline() {
+            client.submissions().operationIds("op-1", "op-2");
+            client.script("op-1").pending().times(3).fail("THROTTLED_REQUEST", "throttled");
+            client.script("op-2").pending();
+            OperationWatcher watcher = watcher().timeout(Duration.ofSeconds(10)).build();
+
+            StepVerifier.withVirtualTime(() -> watcher.submitAndWatch(
+                            Mono.fromFuture(() -> client.registerInstance(b -> b.serviceId("s").instanceId("i")))
+                                    .map(r -> r.operationId()))
+                            .map(op -> op.id() + ":" + op.status()))
+                    .expectNext("op-1:PENDING")
+                    .thenAwait(Duration.ofMillis(3_500))
+                    .expectNext("op-1:FAIL")
+                    .thenAwait(Duration.ofSeconds(1))
+                    .expectNext("op-2:PENDING")
+                    // op-2's attempt started at 4.5 s: its deadline is 14.5 s, not the first attempt's 10 s
+                    .expectNoEvent(Duration.ofMillis(9_999))
+                    .thenAwait(Duration.ofMillis(1))
+                    .expectError(OperationTimeoutException.class)
+                    .verify(VERIFY_BOUND);
+        }
+
+        @Test
         void theDefaultDeadlineIsMinutesLong() {
             assertThat(OperationWatcher.create(client).timeout()).isEqualTo(Duration.ofMinutes(5));
         }
