@@ -1,0 +1,77 @@
+package io.github.cloudmap.watcher.cli;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * Reads a duration the way a person types one: ISO-8601 ({@code PT5M}, {@code PT0.5S}) or
+ * number-and-unit groups ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d},
+ * {@code 1h30m}, {@code 1.5s}).
+ *
+ * <p>Zero is accepted (a converter does not know what the duration is for); the commands check
+ * the range they need. Stateless and thread-safe.
+ *
+ * <pre>{@code
+ * @Option(names = "--timeout", converter = DurationConverter.class) Duration timeout;
+ * }</pre>
+ */
+public final class DurationConverter implements ITypeConverter<Duration> {
+
+    private static final Pattern WHOLE = Pattern.compile("(?:\\d+(?:\\.\\d+)?(?:ms|s|m|h|d))+");
+    private static final Pattern GROUP = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)");
+
+    @Override
+    public Duration convert(String value) {
+        return parse(value);
+    }
+
+    /**
+     * Parses {@code value}.
+     *
+     * @throws TypeConversionException with a message showing the accepted forms, if it is
+     *         neither form
+     */
+    public static Duration parse(String value) {
+        String text = value == null ? "" : value.trim();
+        if (text.regionMatches(true, 0, "P", 0, 1)) {
+            try {
+                return Duration.parse(text.toUpperCase(Locale.ROOT));
+            } catch (DateTimeParseException e) {
+                throw invalid(value);
+            }
+        }
+        String lower = text.toLowerCase(Locale.ROOT);
+        if (!WHOLE.matcher(lower).matches()) {
+            throw invalid(value);
+        }
+        BigDecimal nanos = BigDecimal.ZERO;
+        Matcher group = GROUP.matcher(lower);
+        while (group.find()) {
+            nanos = nanos.add(new BigDecimal(group.group(1)).multiply(BigDecimal.valueOf(nanosPer(group.group(2)))));
+        }
+        // BigDecimal keeps "1.5s" exact; a fraction of a nanosecond is dropped.
+        return Duration.ofNanos(nanos.longValue());
+    }
+
+    private static long nanosPer(String unit) {
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(1).toNanos();
+            case "s" -> Duration.ofSeconds(1).toNanos();
+            case "m" -> Duration.ofMinutes(1).toNanos();
+            case "h" -> Duration.ofHours(1).toNanos();
+            case "d" -> Duration.ofDays(1).toNanos();
+            default -> throw new IllegalStateException("unit " + unit);
+        };
+    }
+
+    private static TypeConversionException invalid(String value) {
+        return new TypeConversionException("'" + value + "' is not a duration: use a number with a unit"
+                + " (500ms, 30s, 5m, 2h, 1d, 1h30m) or ISO-8601 (PT5M)");
+    }
+}

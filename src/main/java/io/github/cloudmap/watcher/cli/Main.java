@@ -1,0 +1,55 @@
+package io.github.cloudmap.watcher.cli;
+
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The command line: {@code watch} an operation, run the {@code emulator}, or run the
+ * {@code demo} (what {@code mvn -q compile exec:java} does).
+ *
+ * <pre>{@code
+ * java -jar target/cloudmap-operation-watcher-0.1.0-SNAPSHOT-cli.jar watch <operation-id>
+ * }</pre>
+ *
+ * <p>Not thread-safe: one instance per command line.
+ */
+@Command(name = "cloudmap-watcher", mixinStandardHelpOptions = true, version = "cloudmap-watcher 0.1.0",
+        exitCodeOnInvalidInput = WatchCommand.ERROR, exitCodeOnExecutionException = WatchCommand.ERROR,
+        description = "Waits for AWS Cloud Map operations, and runs a local Cloud Map emulator to try it on.",
+        subcommands = CommandLine.HelpCommand.class)
+public final class Main implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    private Main() {}
+
+    /** Runs the command line and exits the JVM with its exit code. */
+    public static void main(String[] args) {
+        System.exit(commandLine(CliEnvironment.system()).execute(args));
+    }
+
+    /**
+     * The command line with its subcommands, wired to {@code env}; call {@code execute(args)}.
+     *
+     * @throws NullPointerException if {@code env} is null
+     */
+    public static CommandLine commandLine(CliEnvironment env) {
+        Objects.requireNonNull(env, "env");
+        return new CommandLine(new Main())
+                .addSubcommand(new WatchCommand(env))
+                .addSubcommand(new EmulatorCommand())
+                .addSubcommand(new DemoCommand(env));
+    }
+
+    @Override
+    public Integer call() {
+        // No subcommand: show what there is, and fail like any other usage error.
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return WatchCommand.ERROR;
+    }
+}
