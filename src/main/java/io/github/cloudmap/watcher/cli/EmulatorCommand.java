@@ -98,7 +98,9 @@ public final class EmulatorCommand implements Callable<Integer> {
         out.println("Cloud Map emulator listening on " + url + " (account " + emulator.accountId() + ", region "
                 + emulator.region() + ", seed " + seed + ", " + (profile == null ? "no request limits" : profile) + ")");
         out.println("Requests are not signature-checked: any credentials work. With the AWS CLI:");
-        out.println("  export AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_REGION=" + emulator.region());
+        // AWS CLI v1 reads AWS_DEFAULT_REGION, v2 and the SDKs AWS_REGION: set both.
+        out.println("  export AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_REGION=" + emulator.region()
+                + " AWS_DEFAULT_REGION=" + emulator.region());
         out.println("  aws servicediscovery create-http-namespace --endpoint-url " + url + " --name demo.local");
         out.println("  aws servicediscovery get-operation --endpoint-url " + url + " --operation-id <operation-id>");
         out.println("Or watch an operation with this tool:");
