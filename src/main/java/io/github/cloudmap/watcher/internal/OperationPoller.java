@@ -2,11 +2,7 @@ package io.github.cloudmap.watcher.internal;
 
 import io.github.cloudmap.watcher.OperationTimeoutException;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -17,22 +13,22 @@ import software.amazon.awssdk.services.servicediscovery.model.Operation;
  * puts the watch's own deadline over it.
  *
  * <p>Watches of the same operation (and owner account) that run at the same time share one
- * {@link PollLoop}: Cloud Map sees one stream of GetOperation requests however many parts of
- * an application wait for the operation. A watch that joins a running loop first receives the
- * latest status, then each change. The loop stops when its last watch ends or is cancelled;
- * a watch that starts after that starts a new loop.
+ * {@link PollLoop} ({@link LoopRegistry}): Cloud Map sees one stream of GetOperation requests
+ * however many parts of an application wait for the operation. A watch that joins a running
+ * loop first receives the latest status, then each change. The loop stops when its last watch
+ * ends or is cancelled; a watch that starts after that starts a new loop.
  *
  * <p>Thread-safe. Not part of the public API.
  */
 public final class OperationPoller {
 
     private final WatchSettings settings;
-    private final PollLoop pollLoop;
-    private final Map<LoopKey, Flux<Operation>> running = new ConcurrentHashMap<>();
+    private final LoopRegistry loops;
 
     public OperationPoller(WatchSettings settings) {
         this.settings = settings;
-        this.pollLoop = new PollLoop(settings);
+        PollLoop pollLoop = new PollLoop(settings);
+        this.loops = new LoopRegistry(pollLoop::statuses);
     }
 
     /**
@@ -51,7 +47,7 @@ public final class OperationPoller {
                             "The submission completed without an OperationId")))
                     .flatMapMany(id -> {
                         state.operationId = id;
-                        return sharedLoop(new LoopKey(id, ownerAccount));
+                        return loops.statuses(id, ownerAccount);
                     })
                     .doOnNext(operation -> state.lastObserved = operation);
             return withDeadline(statuses, state, scheduler);
@@ -60,21 +56,7 @@ public final class OperationPoller {
 
     /** How many poll loops run now; for tests and metrics. */
     public int runningLoops() {
-        return running.size();
-    }
-
-    private Flux<Operation> sharedLoop(LoopKey key) {
-        return running.computeIfAbsent(key, k -> {
-            AtomicReference<Flux<Operation>> self = new AtomicReference<>();
-            // replay(1): a watch joining late starts from the latest status. refCount(1): the
-            // loop starts with its first watch and is cancelled with its last, at once.
-            Flux<Operation> shared = pollLoop.statuses(k.operationId, k.ownerAccount)
-                    .doFinally(signal -> running.remove(k, self.get()))
-                    .replay(1)
-                    .refCount(1);
-            self.set(shared);
-            return shared;
-        });
+        return loops.size();
     }
 
     /**
@@ -104,9 +86,4 @@ public final class OperationPoller {
         }
     }
 
-    private record LoopKey(String operationId, String ownerAccount) {
-        LoopKey {
-            Objects.requireNonNull(operationId, "operationId");
-        }
-    }
 }

@@ -5,8 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.cloudmap.watcher.OperationWatcher;
 import io.github.cloudmap.watcher.WatchListener;
 import io.github.cloudmap.watcher.testing.ScriptedServiceDiscoveryClient;
+import io.github.cloudmap.watcher.testing.SdkErrors;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
@@ -54,5 +62,55 @@ class OperationPollerTest {
         poller.watch(Mono.just("op-2"), null).subscribe(op -> { }, error -> { });
         scheduler.advanceTimeBy(Duration.ofMinutes(6));
         assertThat(poller.runningLoops()).isZero();
+    }
+
+    @Test
+    void aWatchThatResubscribesFromAnErrorStartsANewLoopInsteadOfTheReplay() {
+        client.script("op-1").pending().error(() -> SdkErrors.invalidInput("transient glitch")).success();
+        List<String> seen = new CopyOnWriteArrayList<>();
+
+        poller.watch(Mono.just("op-1"), null)
+                .retry(1)
+                .subscribe(op -> seen.add(op.status().toString()), error -> seen.add("error"));
+        scheduler.advanceTimeBy(Duration.ofSeconds(1));
+
+        // The retry runs a fresh loop: it polls again (a third request) and sees SUCCESS.
+        assertThat(seen).containsExactly("PENDING", "SUCCESS");
+        assertThat(client.getOperationCount("op-1")).isEqualTo(3);
+    }
+
+    @Test
+    void aWatchJoiningWhileTheLastWatchLeavesNeverSeesATearDown() throws Exception {
+        client.script("op-1").pending();
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 2_000; round++) {
+                Disposable leaving = poller.watch(Mono.just("op-1"), null).subscribe(op -> { }, errors::add);
+                CyclicBarrier start = new CyclicBarrier(2);
+                Future<?> leave = threads.submit(() -> {
+                    await(start);
+                    leaving.dispose();
+                });
+                Future<Disposable> join = threads.submit(() -> {
+                    await(start);
+                    return poller.watch(Mono.just("op-1"), null).subscribe(op -> { }, errors::add);
+                });
+                leave.get(10, TimeUnit.SECONDS);
+                join.get(10, TimeUnit.SECONDS).dispose();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(errors).isEmpty();
+        assertThat(poller.runningLoops()).isZero();
+    }
+
+    private static void await(CyclicBarrier barrier) {
+        try {
+            barrier.await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
