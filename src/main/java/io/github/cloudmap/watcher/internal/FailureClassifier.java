@@ -3,8 +3,12 @@ package io.github.cloudmap.watcher.internal;
 import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
@@ -24,13 +28,15 @@ public final class FailureClassifier {
          * time: never fatal while the deadline allows.
          */
         THROTTLED,
-        /** HTTP 5xx or an I/O failure: worth a bounded number of quick retries. */
+        /** HTTP 500/502/503/504, an I/O failure or a timeout: worth a bounded number of quick retries. */
         TRANSIENT,
         /** Cloud Map does not know the operation (yet): tolerated for a grace window. */
         NOT_FOUND,
         /** Anything else (InvalidInput, access denied, other 4xx, programming errors): fail at once. */
         FATAL
     }
+
+    private static final Set<Integer> RETRYABLE_STATUS_CODES = Set.of(500, 502, 503, 504);
 
     private FailureClassifier() {}
 
@@ -63,15 +69,18 @@ public final class FailureClassifier {
             if (serviceError.isThrottlingException()) {
                 return Kind.THROTTLED;
             }
-            return serviceError.statusCode() >= 500 ? Kind.TRANSIENT : Kind.FATAL;
+            // The status codes the SDK itself retries; 501 Not Implemented will not get better.
+            return RETRYABLE_STATUS_CODES.contains(serviceError.statusCode()) ? Kind.TRANSIENT : Kind.FATAL;
         }
         if (error instanceof ApiCallAttemptTimeoutException || error instanceof ApiCallTimeoutException) {
             return Kind.TRANSIENT;
         }
         // Connection resets, refused connections and read timeouts reach us as an
-        // SdkClientException caused by an IOException; configuration problems such as
-        // missing credentials are SdkClientExceptions too, but retrying those is pointless.
-        return hasIoCause(error) ? Kind.TRANSIENT : Kind.FATAL;
+        // SdkClientException caused by an IOException; a connection-pool acquire timeout (many
+        // watches on one client) as one caused by a TimeoutException. Configuration problems
+        // such as missing credentials are SdkClientExceptions too, but retrying those is pointless.
+        return hasCause(error, IOException.class, UncheckedIOException.class, TimeoutException.class)
+                ? Kind.TRANSIENT : Kind.FATAL;
     }
 
     /** True when the service throttled the call. */
@@ -79,13 +88,15 @@ public final class FailureClassifier {
         return classify(failure) == Kind.THROTTLED;
     }
 
-    private static boolean hasIoCause(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof IOException || t instanceof UncheckedIOException) {
-                return true;
-            }
-            if (t.getCause() == t) {
-                break;
+    @SafeVarargs
+    private static boolean hasCause(Throwable error, Class<? extends Throwable>... types) {
+        // A cause chain can loop (A -> B -> A): remember what was seen.
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
+            for (Class<? extends Throwable> type : types) {
+                if (type.isInstance(t)) {
+                    return true;
+                }
             }
         }
         return false;

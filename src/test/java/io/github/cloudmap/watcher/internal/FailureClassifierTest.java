@@ -32,6 +32,23 @@ class FailureClassifierTest {
         assertThat(FailureClassifier.classify(SdkErrors.connectionReset())).isEqualTo(TRANSIENT);
         assertThat(FailureClassifier.classify(new IOException("reset"))).isEqualTo(TRANSIENT);
         assertThat(FailureClassifier.classify(ApiCallAttemptTimeoutException.create(1000))).isEqualTo(TRANSIENT);
+        // How the SDK's Netty client reports a connection-pool acquire timeout
+        assertThat(FailureClassifier.classify(SdkClientException.create("Unable to execute HTTP request",
+                new Throwable("Acquire operation took longer than the configured maximum time",
+                        new java.util.concurrent.TimeoutException())))).isEqualTo(TRANSIENT);
+    }
+
+    @Test
+    void notImplementedIsNotRetried() {
+        assertThat(FailureClassifier.classify(SdkErrors.serviceError(501, "NotImplemented", "no"))).isEqualTo(FATAL);
+    }
+
+    @Test
+    void aCauseChainThatLoopsIsClassifiedWithoutHanging() {
+        RuntimeException a = new RuntimeException("a");
+        RuntimeException b = new RuntimeException("b", a);
+        a.initCause(b);
+        assertThat(FailureClassifier.classify(a)).isEqualTo(FATAL);
     }
 
     @Test
