@@ -7,6 +7,7 @@ import io.github.cloudmap.watcher.internal.Resubmitter;
 import io.github.cloudmap.watcher.internal.WatchSettings;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
 import java.util.Objects;
@@ -245,6 +246,11 @@ public final class OperationWatcher {
         /** Default OperationNotFound grace window. */
         public static final Duration DEFAULT_NOT_FOUND_GRACE = Duration.ofSeconds(20);
 
+        /** The name of the {@link Retry} built from {@link #transientRetry(RetryConfig)}. */
+        public static final String TRANSIENT_RETRY_NAME = "cloudmap-getoperation";
+        /** The name of the {@link Retry} built from {@link #resubmission(RetryConfig)}. */
+        public static final String RESUBMISSION_NAME = "cloudmap-resubmission";
+
         private final ServiceDiscoveryAsyncClient client;
         private Duration initialInterval = DEFAULT_INITIAL_POLL_INTERVAL;
         private Duration maxInterval = DEFAULT_MAX_POLL_INTERVAL;
@@ -255,8 +261,8 @@ public final class OperationWatcher {
         private Duration timeout = DEFAULT_TIMEOUT;
         private Supplier<? extends Scheduler> scheduler = Schedulers::parallel;
         private Duration notFoundGrace = DEFAULT_NOT_FOUND_GRACE;
-        private RetryConfig transientRetry = defaultTransientRetry();
-        private RetryConfig resubmission = defaultResubmission();
+        private Retry transientRetry = Retry.of(TRANSIENT_RETRY_NAME, defaultTransientRetry());
+        private Retry resubmission = Retry.of(RESUBMISSION_NAME, defaultResubmission());
         private RateLimiter rateLimiter;
         private WatchListener listener = WatchListener.NONE;
 
@@ -407,7 +413,20 @@ public final class OperationWatcher {
          * @throws NullPointerException if {@code config} is null
          */
         public Builder transientRetry(RetryConfig config) {
-            this.transientRetry = Objects.requireNonNull(config, "transientRetry must not be null");
+            Objects.requireNonNull(config, "transientRetry must not be null");
+            this.transientRetry = Retry.of(TRANSIENT_RETRY_NAME, config);
+            return this;
+        }
+
+        /**
+         * As {@link #transientRetry(RetryConfig)}, with a {@link Retry} of your own, e.g. from a
+         * {@code RetryRegistry} whose metrics and events you publish. Only its config and its
+         * counters are used; its waits still run on the watcher's scheduler.
+         *
+         * @throws NullPointerException if {@code retry} is null
+         */
+        public Builder transientRetry(Retry retry) {
+            this.transientRetry = Objects.requireNonNull(retry, "transientRetry must not be null");
             return this;
         }
 
@@ -422,7 +441,19 @@ public final class OperationWatcher {
          * @throws NullPointerException if {@code config} is null
          */
         public Builder resubmission(RetryConfig config) {
-            this.resubmission = Objects.requireNonNull(config, "resubmission must not be null");
+            Objects.requireNonNull(config, "resubmission must not be null");
+            this.resubmission = Retry.of(RESUBMISSION_NAME, config);
+            return this;
+        }
+
+        /**
+         * As {@link #resubmission(RetryConfig)}, with a {@link Retry} of your own, e.g. from a
+         * {@code RetryRegistry} whose metrics and events you publish.
+         *
+         * @throws NullPointerException if {@code retry} is null
+         */
+        public Builder resubmission(Retry retry) {
+            this.resubmission = Objects.requireNonNull(retry, "resubmission must not be null");
             return this;
         }
 

@@ -424,6 +424,19 @@ class OperationWatcherTest {
         }
 
         @Test
+        void aRetryOfTheUsersOwnCountsItsCallsInItsMetrics() {
+            client.script("op-1").serverError(503).success();
+            io.github.resilience4j.retry.Retry retry = io.github.resilience4j.retry.Retry.of("mine",
+                    OperationWatcher.Builder.defaultTransientRetry());
+
+            StepVerifier.withVirtualTime(() -> statuses(watcher().transientRetry(retry).build().watch("op-1")))
+                    .thenAwait(Duration.ofSeconds(1))
+                    .expectNext(SUCCESS)
+                    .verifyComplete();
+            assertThat(retry.getMetrics().getNumberOfSuccessfulCallsWithRetryAttempt()).isEqualTo(1);
+        }
+
+        @Test
         void aCustomTransientRetryPolicyIsHonoured() {
             client.script("op-1").serverError(500).serverError(500).success();
             OperationWatcher watcher = watcher()
@@ -565,6 +578,21 @@ class OperationWatcherTest {
                     .verifyComplete();
             assertThat(client.submissionCount()).isEqualTo(2);
             assertThat(polls.resubmits).hasValue(1);
+        }
+
+        @Test
+        void aResubmissionRetryOfTheUsersOwnCountsTheSuccessAfterResubmitting() {
+            client.submissions().operationIds("op-1", "op-2");
+            client.script("op-1").fail("THROTTLED_REQUEST", "throttled");
+            client.script("op-2").success();
+            io.github.resilience4j.retry.Retry retry = io.github.resilience4j.retry.Retry.of("mine",
+                    OperationWatcher.Builder.defaultResubmission());
+
+            StepVerifier.withVirtualTime(() -> watcher().resubmission(retry).build().submitAndAwait(submission()))
+                    .thenAwait(Duration.ofSeconds(2))
+                    .expectNextCount(1)
+                    .verifyComplete();
+            assertThat(retry.getMetrics().getNumberOfSuccessfulCallsWithRetryAttempt()).isEqualTo(1);
         }
 
         @Test

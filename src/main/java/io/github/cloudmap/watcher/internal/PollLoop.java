@@ -2,7 +2,6 @@ package io.github.cloudmap.watcher.internal;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RequestNotPermitted;
-import io.github.resilience4j.retry.Retry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -28,11 +27,9 @@ final class PollLoop {
     private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
 
     private final WatchSettings settings;
-    private final Retry transientRetry;
 
     PollLoop(WatchSettings settings) {
         this.settings = settings;
-        this.transientRetry = Retry.of("cloudmap-getoperation", settings.transientRetry());
     }
 
     /** Polls {@code operationId} until SUCCESS or FAIL, emitting the first status and each change. */
@@ -79,12 +76,11 @@ final class PollLoop {
             }
             return waitNanos == 0 ? send : send.delaySubscription(Duration.ofNanos(waitNanos), scheduler);
         });
-        return budgeted
-                .map(GetOperationResponse::operation)
-                .onErrorMap(FailureClassifier::unwrap)
-                .retryWhen(ResilienceRetry.forEligible(transientRetry, scheduler,
-                        error -> FailureClassifier.classify(error) == FailureClassifier.Kind.TRANSIENT,
-                        error -> settings.listener().onTransientError(operationId, error)));
+        return ResilienceRetry.retry(
+                budgeted.map(GetOperationResponse::operation).onErrorMap(FailureClassifier::unwrap),
+                settings.transientRetry(), scheduler,
+                error -> FailureClassifier.classify(error) == FailureClassifier.Kind.TRANSIENT,
+                error -> settings.listener().onTransientError(operationId, error));
     }
 
     /** Turns the failures a watch survives into an empty poll; the rest end the loop. */

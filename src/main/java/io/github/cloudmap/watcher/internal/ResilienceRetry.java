@@ -23,29 +23,33 @@ final class ResilienceRetry {
     private ResilienceRetry() {}
 
     /**
-     * A Reactor retry spec with a fresh Resilience4j context per subscription.
+     * {@code source} retried under {@code retry}: a fresh Resilience4j context per subscription,
+     * told of the outcome ({@code onComplete} on success), so the Retry's metrics and events are right.
      *
+     * @param source the call; must make a new attempt per subscription
      * @param retry the policy
      * @param scheduler where the waits between attempts run
      * @param eligible which failures may be retried at all (the policy's own predicate also applies)
      * @param onRetry told of each failure that is about to be retried
      */
-    static reactor.util.retry.Retry forEligible(Retry retry, Scheduler scheduler,
-                                                Predicate<Throwable> eligible, Consumer<Throwable> onRetry) {
-        return reactor.util.retry.Retry.from(signals -> {
+    static <T> Mono<T> retry(Mono<T> source, Retry retry, Scheduler scheduler,
+                             Predicate<Throwable> eligible, Consumer<Throwable> onRetry) {
+        return Mono.defer(() -> {
             Retry.AsyncContext<Object> context = retry.asyncContext();
-            return signals.concatMap(signal -> {
-                Throwable failure = signal.failure();
-                if (!eligible.test(failure)) {
-                    return Mono.error(failure);
-                }
-                long waitMillis = context.onError(failure);
-                if (waitMillis < 0) {
-                    return Mono.error(failure);
-                }
-                onRetry.accept(failure);
-                return Mono.delay(Duration.ofMillis(waitMillis), scheduler);
-            });
+            return source
+                    .retryWhen(reactor.util.retry.Retry.from(signals -> signals.concatMap(signal -> {
+                        Throwable failure = signal.failure();
+                        if (!eligible.test(failure)) {
+                            return Mono.error(failure);
+                        }
+                        long waitMillis = context.onError(failure);
+                        if (waitMillis < 0) {
+                            return Mono.error(failure);
+                        }
+                        onRetry.accept(failure);
+                        return Mono.delay(Duration.ofMillis(waitMillis), scheduler);
+                    })))
+                    .doOnSuccess(value -> context.onComplete());
         });
     }
 }

@@ -24,12 +24,10 @@ public final class Resubmitter {
 
     private final WatchSettings settings;
     private final OperationPoller poller;
-    private final Retry policy;
 
     public Resubmitter(WatchSettings settings, OperationPoller poller) {
         this.settings = settings;
         this.poller = poller;
-        this.policy = Retry.of("cloudmap-resubmission", settings.resubmission());
     }
 
     /** See the class documentation; {@code submission} must send a new request per subscription. */
@@ -47,7 +45,7 @@ public final class Resubmitter {
                 });
         return Flux.defer(() -> {
             Scheduler scheduler = settings.scheduler().get();
-            Retry.AsyncContext<Object> context = policy.asyncContext();
+            Retry.AsyncContext<Object> context = settings.resubmission().asyncContext();
             AtomicInteger attempt = new AtomicInteger(1);
             return oneAttempt.retryWhen(reactor.util.retry.Retry.from(signals -> signals
                     .<Long>handle((signal, sink) -> {
@@ -72,7 +70,12 @@ public final class Resubmitter {
                         settings.listener().onResubmit(failed, cause, attempt.incrementAndGet());
                         sink.next(waitMillis);
                     })
-                    .concatMap(waitMillis -> Mono.delay(Duration.ofMillis(waitMillis), scheduler))));
+                    .concatMap(waitMillis -> Mono.delay(Duration.ofMillis(waitMillis), scheduler))))
+                    .doOnNext(operation -> {
+                        if (operation.status() == OperationStatus.SUCCESS) {
+                            context.onComplete(); // for the Retry's metrics and events
+                        }
+                    });
         });
     }
 

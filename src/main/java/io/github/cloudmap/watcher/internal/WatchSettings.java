@@ -2,7 +2,7 @@ package io.github.cloudmap.watcher.internal;
 
 import io.github.cloudmap.watcher.WatchListener;
 import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.Retry;
 import java.time.Duration;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -39,8 +39,8 @@ public record WatchSettings(
         Duration timeout,
         Supplier<? extends Scheduler> scheduler,
         Duration notFoundGrace,
-        RetryConfig transientRetry,
-        RetryConfig resubmission,
+        Retry transientRetry,
+        Retry resubmission,
         RateLimiter rateLimiter,
         WatchListener listener) {
 

@@ -27,7 +27,8 @@ class OperationPollerTest {
     private final OperationPoller poller = new OperationPoller(new WatchSettings(client,
             Duration.ofMillis(500), Duration.ofSeconds(10), 2.0, 2.0, 0.0, Random::new,
             Duration.ofMinutes(5), () -> scheduler, Duration.ofSeconds(20),
-            OperationWatcher.Builder.defaultTransientRetry(), OperationWatcher.Builder.defaultResubmission(),
+            io.github.resilience4j.retry.Retry.of("t", OperationWatcher.Builder.defaultTransientRetry()),
+            io.github.resilience4j.retry.Retry.of("r", OperationWatcher.Builder.defaultResubmission()),
             null, WatchListener.NONE));
 
     @Test
