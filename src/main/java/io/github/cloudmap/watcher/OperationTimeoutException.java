@@ -9,8 +9,8 @@ import software.amazon.awssdk.services.servicediscovery.model.Operation;
  *
  * <p>This does not mean the operation failed or was cancelled: Cloud Map has no API to cancel
  * an operation, so it may still finish. {@link #lastObserved()} is the last state the watch
- * saw (null if no GetOperation answered in time); watching the same operation ID again picks
- * up where this watch stopped.
+ * saw (null if no GetOperation answered in time). To keep waiting, watch the same operation ID
+ * again: the new watch polls afresh and emits the status it finds first.
  *
  * <p>Immutable and thread-safe.
  */

@@ -41,9 +41,9 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationStatus;
  * <p><b>Behaviour.</b>
  * <ul>
  *   <li>Cold: polling starts on subscription, the first GetOperation at once.</li>
- *   <li>One poll loop per operation: watches of the same operation that run at the same time
- *       share one loop (a watch that joins late first receives the latest status); the loop
- *       stops with its last watch. Each watch keeps its own deadline.</li>
+ *   <li>One poll loop per operation: watches of the same operation through this watcher that
+ *       run at the same time share one loop (a watch that joins late first receives the latest
+ *       status); the loop stops with its last watch. Each watch keeps its own deadline.</li>
  *   <li>Emits the first status seen, then only changes; never a regression (a stale read of an
  *       earlier status after a later one); SUCCESS or FAIL exactly once, then completes with no
  *       further request. A FAIL is data in the Flux; {@link #awaitTerminal} turns it into an
@@ -53,7 +53,7 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationStatus;
  *       RequestLimitExceeded, HTTP 429) slows the polling down and the watch goes on; an HTTP
  *       5xx or I/O failure is retried a bounded number of times, after which the SDK's own
  *       exception surfaces; any other error (InvalidInput, access denied) fails at once.</li>
- *   <li>OperationNotFound is tolerated for a grace window after the watch starts (an operation
+ *   <li>OperationNotFound is tolerated for a grace window after polling starts (an operation
  *       may not be readable right after it was submitted), then surfaces as the SDK's
  *       {@link OperationNotFoundException}.</li>
  *   <li>One deadline per watch fires even while a request hangs, with an
@@ -208,7 +208,7 @@ public final class OperationWatcher {
         return settings.timeout();
     }
 
-    /** How long OperationNotFound is tolerated after a watch starts. */
+    /** How long OperationNotFound is tolerated after polling of an operation starts. */
     public Duration notFoundGrace() {
         return settings.notFoundGrace();
     }
@@ -250,6 +250,12 @@ public final class OperationWatcher {
         public static final String TRANSIENT_RETRY_NAME = "cloudmap-getoperation";
         /** The name of the {@link Retry} built from {@link #resubmission(RetryConfig)}. */
         public static final String RESUBMISSION_NAME = "cloudmap-resubmission";
+
+        /**
+         * The longest timeout, poll interval or grace window accepted: far beyond any Cloud Map
+         * operation, and far from the overflow of nanosecond arithmetic.
+         */
+        public static final Duration MAX_DURATION = Duration.ofDays(1);
 
         private final ServiceDiscoveryAsyncClient client;
         private Duration initialInterval = DEFAULT_INITIAL_POLL_INTERVAL;
@@ -295,11 +301,13 @@ public final class OperationWatcher {
          * The delay after the first poll, and the cap that the growing delay never passes.
          *
          * @throws NullPointerException if either is null
-         * @throws IllegalArgumentException if either is not positive, or {@code initial > max}
+         * @throws IllegalArgumentException if either is not positive, {@code initial > max}, or
+         *         {@code max} is over {@link #MAX_DURATION}
          */
         public Builder pollInterval(Duration initial, Duration max) {
             Arguments.positive(initial, "initial poll interval");
             Arguments.positive(max, "max poll interval");
+            Arguments.atMost(max, MAX_DURATION, "max poll interval");
             if (initial.compareTo(max) > 0) {
                 throw new IllegalArgumentException(
                         "initial poll interval (" + initial + ") must be <= max poll interval (" + max + ")");
@@ -361,10 +369,10 @@ public final class OperationWatcher {
          * of each attempt (submission and watch). Default 5 minutes.
          *
          * @throws NullPointerException if {@code timeout} is null
-         * @throws IllegalArgumentException if it is not positive
+         * @throws IllegalArgumentException if it is not positive or over {@link #MAX_DURATION}
          */
         public Builder timeout(Duration timeout) {
-            this.timeout = Arguments.positive(timeout, "timeout");
+            this.timeout = Arguments.atMost(Arguments.positive(timeout, "timeout"), MAX_DURATION, "timeout");
             return this;
         }
 
@@ -393,14 +401,17 @@ public final class OperationWatcher {
         }
 
         /**
-         * How long after a watch starts an OperationNotFound answer is taken to mean "not
-         * readable yet" rather than "does not exist". Default 20 s; zero fails on the first.
+         * How long after polling of an operation starts an OperationNotFound answer is taken to
+         * mean "not readable yet" rather than "does not exist". The window belongs to the poll
+         * loop, which concurrent watches of one operation share: a watch that joins a running
+         * loop gets what is left of it. Default 20 s; zero fails on the first.
          *
          * @throws NullPointerException if {@code grace} is null
-         * @throws IllegalArgumentException if it is negative
+         * @throws IllegalArgumentException if it is negative or over {@link #MAX_DURATION}
          */
         public Builder notFoundGrace(Duration grace) {
-            this.notFoundGrace = Arguments.notNegative(grace, "notFoundGrace");
+            this.notFoundGrace = Arguments.atMost(Arguments.notNegative(grace, "notFoundGrace"), MAX_DURATION,
+                    "notFoundGrace");
             return this;
         }
 
@@ -463,6 +474,8 @@ public final class OperationWatcher {
          * application's instances' budgets, to keep an account under Cloud Map's limits. A poll
          * waits for its permit on the watcher's scheduler; when no permit comes within the
          * limiter's {@code timeoutDuration}, the poll counts as throttled and the watch backs off.
+         * A permit is reserved when the poll is scheduled: a watch cancelled while it waits for
+         * its permit leaves that permit unused.
          * Default: none (the watcher relies on backoff and the service's throttling).
          *
          * <pre>{@code
@@ -480,8 +493,9 @@ public final class OperationWatcher {
         }
 
         /**
-         * Hears polls, throttles, retries and resubmissions, for metrics and logs. An exception
-         * it throws is logged and does not end the watch. Default {@link WatchListener#NONE}.
+         * Hears polls, throttles, retries and resubmissions, for metrics and logs: once per poll
+         * loop, so watches that share a loop are heard once. An exception it throws is logged
+         * and does not end the watch. Default {@link WatchListener#NONE}.
          *
          * @throws NullPointerException if {@code listener} is null
          */

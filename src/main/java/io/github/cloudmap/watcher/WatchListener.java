@@ -6,6 +6,10 @@ import software.amazon.awssdk.services.servicediscovery.model.Operation;
  * Hears what a watch does behind its emitted statuses: each poll, each throttled or retried
  * call, each resubmission. Use it for metrics and logs; the default methods do nothing.
  *
+ * <p>Events are per poll loop: concurrent watches of one operation share a loop and are heard
+ * once (a watch that joins a running loop hears no {@code onStatusChange} for the status it is
+ * replayed).
+ *
  * <p>Implementations must be thread-safe and quick: they are called on the threads that run
  * the watches (Reactor's or the SDK's), and must not block or throw.
  *
@@ -35,7 +39,7 @@ public interface WatchListener {
     /** Cloud Map did not know the operation yet; tolerated within the grace window. */
     default void onNotFound(String operationId) { }
 
-    /** The watch emits a new status. */
+    /** The poll loop saw a new status, which its watches emit. */
     default void onStatusChange(Operation operation) { }
 
     /**

@@ -881,6 +881,10 @@ class OperationWatcherTest {
             assertThatThrownBy(() -> builder.pollInterval(Duration.ofSeconds(-1), Duration.ofSeconds(1)))
                     .isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> builder.timeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> builder.timeout(Duration.ofDays(400)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most PT24H");
+            assertThatThrownBy(() -> builder.pollInterval(Duration.ofSeconds(1), Duration.ofDays(2)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max poll interval");
             assertThatThrownBy(() -> builder.jitter(1.0)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("jitter");
             assertThatThrownBy(() -> builder.backoffMultiplier(0.5)).isInstanceOf(IllegalArgumentException.class);

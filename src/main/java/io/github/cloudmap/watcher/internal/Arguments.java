@@ -55,6 +55,14 @@ public final class Arguments {
         return value;
     }
 
+    /** @throws IllegalArgumentException if {@code value} is longer than {@code max} */
+    public static Duration atMost(Duration value, Duration max, String name) {
+        if (value.compareTo(max) > 0) {
+            throw new IllegalArgumentException(name + " must be at most " + max + ", but was " + value);
+        }
+        return value;
+    }
+
     /** @throws IllegalArgumentException if {@code value} is negative */
     public static Duration notNegative(Duration value, String name) {
         Objects.requireNonNull(value, () -> name + " must not be null");

@@ -145,7 +145,8 @@ final class PollLoop {
                     return 2;
                 default:
                     // PENDING, and a status newer than this SDK (UNKNOWN_TO_SDK_VERSION), which
-                    // can only mean "not finished yet": polling goes on.
+                    // can only mean "not finished yet": polling goes on. Ranking both alike means
+                    // a PENDING right after an unknown status is not emitted again.
                     return 1;
             }
         }

@@ -11,9 +11,9 @@ import java.util.random.RandomGenerator;
  * <p>A throttled poll moves the backoff forward by an extra factor, so a watch that is being
  * throttled polls less often from then on instead of returning to its old pace.
  *
- * <p>One instance per watch (per subscription): it holds that watch's backoff state and is
- * <b>not</b> thread-safe. The polls of one watch run one after another, never concurrently,
- * so no synchronisation is needed.
+ * <p>One instance per poll loop: it holds that loop's backoff state and is <b>not</b>
+ * thread-safe. The polls of one loop run one after another, never concurrently, so no
+ * synchronisation is needed.
  */
 public final class PollSchedule {
 

@@ -22,7 +22,7 @@ import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncCli
  * @param random the source of jitter, looked up per poll
  * @param timeout the deadline of each watch (and of each submission attempt)
  * @param scheduler looked up at subscription time, so a virtual-time scheduler installed later is used
- * @param notFoundGrace how long OperationNotFound is tolerated after a watch starts
+ * @param notFoundGrace how long OperationNotFound is tolerated after a poll loop starts
  * @param transientRetry attempts and backoff for a GetOperation call failing with 5xx or I/O errors
  * @param resubmission attempts and backoff for resubmitting after a retryable FAIL or a throttled submission
  * @param rateLimiter the budget every GetOperation of this watcher draws on, or null for none
