@@ -39,8 +39,13 @@ final class DemoRun {
     static final Duration MAX_POLL = Duration.ofSeconds(2);
     /** Each attempt's deadline; the emulator finishes in seconds, so this only catches a hang. */
     static final Duration WATCH_TIMEOUT = Duration.ofSeconds(20);
-    /** Bounds the whole batch, beyond the per-watch deadlines, so the demo can never hang. */
+    /**
+     * Bounds namespace creation, and the whole batch beyond the per-watch deadlines, so the demo
+     * can never hang: at the deadline the batch ends and unfinished instances count as failed.
+     */
     static final Duration BATCH_DEADLINE = Duration.ofSeconds(60);
+    /** How long after the batch deadline the run may take to wind down before it gives up with an error. */
+    private static final Duration WIND_DOWN = Duration.ofSeconds(5);
     /** Bounds each synchronous call (CreateService). */
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
 
@@ -50,14 +55,23 @@ final class DemoRun {
     /** Operation ID to instance label, so a resubmission can be told by name. */
     private final Map<String, String> labels = new ConcurrentHashMap<>();
     private final OperationWatcher watcher;
+    private final Duration batchDeadline;
 
     DemoRun(ServiceDiscoveryAsyncClient client, ProgressPrinter printer, long seed) {
+        this(client, printer, seed, BATCH_DEADLINE);
+    }
+
+    /** With another batch deadline, so a test can reach it in seconds. */
+    DemoRun(ServiceDiscoveryAsyncClient client, ProgressPrinter printer, long seed, Duration batchDeadline) {
         this.client = Objects.requireNonNull(client, "client");
         this.printer = Objects.requireNonNull(printer, "printer");
+        this.batchDeadline = Objects.requireNonNull(batchDeadline, "batchDeadline");
         this.watcher = OperationWatcher.builder(client)
                 .pollInterval(INITIAL_POLL, MAX_POLL)
                 .timeout(WATCH_TIMEOUT)
-                .random(new Random(seed)) // java.util.Random is thread-safe; seeded, runs repeat
+                // java.util.Random is thread-safe. Seeded, the jitter draws come in the same order on
+                // every run; the runs still differ, since they follow the real clock and network.
+                .random(new Random(seed))
                 .resubmission(RetryConfig.custom()
                         .maxAttempts(3)
                         .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(500), 2.0))
@@ -100,10 +114,17 @@ final class DemoRun {
                             printer.progress(progressLine(ok, bad, instances),
                                     (ok + bad) % milestone == 0 || ok + bad == instances);
                         }), instances)
+                // The deadline ends the batch (cancelling its watches) instead of failing the run,
+                // so the summary still shows what was done.
+                .take(batchDeadline)
                 .then()
-                .block(BATCH_DEADLINE);
+                .block(batchDeadline.plus(WIND_DOWN));
         printer.endProgress();
-        // An instance that never finished (it cannot, within the deadline) counts as failed.
+        int unfinished = instances - registered.get() - failed.get();
+        if (unfinished > 0) {
+            printer.note("batch deadline of " + batchDeadline.toSeconds() + " s reached: " + unfinished
+                    + " instance(s) unfinished, counted as failed");
+        }
         return new Outcome(namespaceId, serviceId, instances, registered.get(), instances - registered.get());
     }
 
@@ -117,7 +138,7 @@ final class DemoRun {
                     printer.status("namespace", op);
                 })
                 .last()
-                .block(BATCH_DEADLINE);
+                .block(batchDeadline);
         if (last == null || last.status() != OperationStatus.SUCCESS) {
             throw new IllegalStateException("CreateHttpNamespace " + name + " did not succeed: "
                     + (last == null ? "no status" : last.errorCode() + ": " + last.errorMessage()));

@@ -15,7 +15,9 @@ import picocli.CommandLine.TypeConversionException;
  * {@code 1h30m}, {@code 1.5s}).
  *
  * <p>Zero is accepted (a converter does not know what the duration is for); the commands check
- * the range they need. Stateless and thread-safe.
+ * the range they need. Anything longer than {@link #MAX} (365 days) is refused in either form: no
+ * option of this tool needs more, and a typo such as {@code 99999999999d} should not overflow into
+ * some other value. Stateless and thread-safe.
  *
  * <pre>{@code
  * @Option(names = "--timeout", converter = DurationConverter.class) Duration timeout;
@@ -23,6 +25,10 @@ import picocli.CommandLine.TypeConversionException;
  */
 public final class DurationConverter implements ITypeConverter<Duration> {
 
+    /** The longest duration accepted. */
+    public static final Duration MAX = Duration.ofDays(365);
+
+    private static final BigDecimal MAX_NANOS = BigDecimal.valueOf(MAX.toNanos());
     private static final Pattern WHOLE = Pattern.compile("(?:\\d+(?:\\.\\d+)?(?:ms|s|m|h|d))+");
     private static final Pattern GROUP = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)");
 
@@ -35,16 +41,25 @@ public final class DurationConverter implements ITypeConverter<Duration> {
      * Parses {@code value}.
      *
      * @throws TypeConversionException with a message showing the accepted forms, if it is
-     *         neither form
+     *         neither form; or saying it is too large, if it is longer than {@link #MAX}
      */
     public static Duration parse(String value) {
         String text = value == null ? "" : value.trim();
         if (text.regionMatches(true, 0, "P", 0, 1)) {
+            Duration parsed;
             try {
-                return Duration.parse(text.toUpperCase(Locale.ROOT));
+                parsed = Duration.parse(text.toUpperCase(Locale.ROOT));
             } catch (DateTimeParseException e) {
-                throw invalid(value);
+                // Duration.parse reports overflow as a parse error too, caused by Long.parseLong
+                // (PT9999999999999999999S) or by Math.multiplyExact (PT99999999999999H).
+                Throwable cause = e.getCause();
+                throw cause instanceof NumberFormatException || cause instanceof ArithmeticException
+                        ? tooLarge(value) : invalid(value);
             }
+            if (parsed.compareTo(MAX) > 0) {
+                throw tooLarge(value);
+            }
+            return parsed;
         }
         String lower = text.toLowerCase(Locale.ROOT);
         if (!WHOLE.matcher(lower).matches()) {
@@ -54,6 +69,10 @@ public final class DurationConverter implements ITypeConverter<Duration> {
         Matcher group = GROUP.matcher(lower);
         while (group.find()) {
             nanos = nanos.add(new BigDecimal(group.group(1)).multiply(BigDecimal.valueOf(nanosPer(group.group(2)))));
+        }
+        // Compared before converting: longValue() would wrap a huge value around to another one.
+        if (nanos.compareTo(MAX_NANOS) > 0) {
+            throw tooLarge(value);
         }
         // BigDecimal keeps "1.5s" exact; a fraction of a nanosecond is dropped.
         return Duration.ofNanos(nanos.longValue());
@@ -68,6 +87,11 @@ public final class DurationConverter implements ITypeConverter<Duration> {
             case "d" -> Duration.ofDays(1).toNanos();
             default -> throw new IllegalStateException("unit " + unit);
         };
+    }
+
+    private static TypeConversionException tooLarge(String value) {
+        return new TypeConversionException("'" + value + "' is too large: at most " + MAX.toDays()
+                + " days (365d or P365D)");
     }
 
     private static TypeConversionException invalid(String value) {

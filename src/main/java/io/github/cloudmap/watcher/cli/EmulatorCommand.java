@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code emulator}: runs the embedded Cloud Map emulator until Ctrl-C, and prints how to point
- * the AWS CLI (or {@code watch}) at it.
+ * the AWS CLI, boto3 (or {@code watch}) at it, including how to keep them from prepending
+ * DiscoverInstances' host prefix {@code data-} to the endpoint.
  *
  * <pre>{@code
  * cloudmap-watcher emulator --port 4566 --profile realistic-limits
@@ -103,10 +104,32 @@ public final class EmulatorCommand implements Callable<Integer> {
                 + " AWS_DEFAULT_REGION=" + emulator.region());
         out.println("  aws servicediscovery create-http-namespace --endpoint-url " + url + " --name demo.local");
         out.println("  aws servicediscovery get-operation --endpoint-url " + url + " --operation-id <operation-id>");
+        printDiscoverInstancesHint(out, url);
         out.println("Or watch an operation with this tool:");
         out.println("  watch --endpoint-url " + url + " --region " + emulator.region() + " <operation-id>");
         out.println("Press Ctrl-C to stop.");
         out.flush();
+    }
+
+    /**
+     * DiscoverInstances has the host prefix {@code data-} in the API model, and AWS clients prepend
+     * it even to an endpoint URL: {@code data-127.0.0.1} does not resolve. The emulator ignores the
+     * Host header, so the request only has to reach it.
+     */
+    private static void printDiscoverInstancesHint(PrintWriter out, URI url) {
+        out.println("DiscoverInstances: AWS clients prepend its host prefix \"data-\" even to --endpoint-url"
+                + " (data-" + url.getHost() + " does not resolve); turn that off:");
+        out.println("  AWS CLI v1/v2 and boto3 released since early 2025: export AWS_DISABLE_HOST_PREFIX_INJECTION=true");
+        out.println("  boto3 in code: boto3.client(\"servicediscovery\", endpoint_url=\"" + url
+                + "\", config=botocore.config.Config(inject_host_prefix=False))");
+        out.println("  AWS SDK for Java v2: overrideConfiguration(o -> o.putAdvancedOption("
+                + "SdkAdvancedClientOption.DISABLE_HOST_PREFIX_INJECTION, true))");
+        if ("127.0.0.1".equals(url.getHost())) {
+            out.println("  an older AWS CLI: add \"127.0.0.1 data-localhost\" to /etc/hosts and use --endpoint-url http://localhost:"
+                    + url.getPort());
+        } else {
+            out.println("  an older AWS CLI: make data-<host> resolve to this address (e.g. in /etc/hosts)");
+        }
     }
 
     /** The values {@code --profile} accepts, for help and shell completion. */

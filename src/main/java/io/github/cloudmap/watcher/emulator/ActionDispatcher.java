@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -84,6 +85,18 @@ final class ActionDispatcher {
                     + " is not implemented by the emulator");
         }
         return action;
+    }
+
+    /**
+     * The model operation an {@code X-Amz-Target} value names, implemented or not; empty if it
+     * is missing, malformed or names no operation of the model. Never throws.
+     */
+    Optional<String> modelOperation(String target) {
+        if (target == null || !target.startsWith(TARGET_PREFIX)) {
+            return Optional.empty();
+        }
+        String action = target.substring(TARGET_PREFIX.length());
+        return MODEL_OPERATIONS.contains(action) ? Optional.of(action) : Optional.empty();
     }
 
     /** Settles due operations, then runs the handler of {@code action} on {@code body}. */

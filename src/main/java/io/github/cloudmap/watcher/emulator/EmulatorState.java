@@ -182,6 +182,21 @@ final class EmulatorState {
         return idOrArn.startsWith("arn:") ? idOrArn.substring(idOrArn.lastIndexOf('/') + 1) : idOrArn;
     }
 
+    /**
+     * A RESOURCE_OWNER filter value: SELF matches every resource and OTHER_ACCOUNTS none, since
+     * the emulator has one account and nothing shared with it.
+     *
+     * @throws CloudMapError InvalidInput for any other value
+     */
+    static boolean resourceOwnerIsSelf(String filterValue) {
+        return switch (filterValue) {
+            case "SELF" -> true;
+            case "OTHER_ACCOUNTS" -> false;
+            default -> throw CloudMapError.invalidInput("Filter RESOURCE_OWNER takes SELF or OTHER_ACCOUNTS, got "
+                    + filterValue);
+        };
+    }
+
     private String newOperationId() {
         // Real IDs look like "gv4g5meo7ndmeh4fqskygvk23d2fijwa-k9302yzd".
         return random(LOWER, 32) + "-" + random(LOWER, 8);

@@ -30,6 +30,11 @@ final class InstanceHandler {
     private static final int MAX_ATTRIBUTES = 30;
 
     private static final Pattern INSTANCE_ID = Pattern.compile("^[0-9a-zA-Z_/:.@-]+$");
+    /** The model's AttrKey and AttrValue: printable ASCII; a value may hold inner spaces and tabs. */
+    private static final Pattern ATTR_KEY = Pattern.compile("^[a-zA-Z0-9!-~]+$");
+    private static final Pattern ATTR_VALUE = Pattern.compile(
+            "^([a-zA-Z0-9!-~][ \\ta-zA-Z0-9!-~]*){0,1}[a-zA-Z0-9!-~]{0,1}$");
+    private static final Pattern NAMESPACE_NAME = Pattern.compile("^[!-~]{1,1024}$");
     private static final List<String> HEALTH = List.of("HEALTHY", "UNHEALTHY", "ALL", "HEALTHY_OR_ELSE_ALL");
 
     private final EmulatorState state;
@@ -42,7 +47,7 @@ final class InstanceHandler {
         String serviceIdOrArn = request.requiredString("ServiceId", 255);
         String instanceId = request.requiredString("InstanceId", 64, INSTANCE_ID);
         String requestId = request.optionalString("CreatorRequestId", 64).orElse(null);
-        Map<String, String> attributes = checkedAttributes(request.stringMap("Attributes", true));
+        Map<String, String> attributes = checkedAttributes(attributes(request, "Attributes", true));
         ServiceEntry service = state.service(serviceIdOrArn);
         String key = "register:" + service.id + "/" + instanceId;
 
@@ -141,15 +146,18 @@ final class InstanceHandler {
     }
 
     ObjectNode discover(JsonRequest request) {
-        String namespaceName = request.requiredString("NamespaceName", 1024);
-        String serviceName = request.requiredString("ServiceName", 127);
+        String namespaceName = request.requiredString("NamespaceName", 1024, NAMESPACE_NAME);
+        String serviceName = request.requiredString("ServiceName", 127, ServiceHandler.NAME);
         int max = request.intInRange("MaxResults", 1, 1000, 100);
-        Map<String, String> query = orEmpty(request.stringMap("QueryParameters", false));
-        Map<String, String> optional = orEmpty(request.stringMap("OptionalParameters", false));
+        Map<String, String> query = orEmpty(attributes(request, "QueryParameters", false));
+        Map<String, String> optional = orEmpty(attributes(request, "OptionalParameters", false));
         String health = request.optionalEnum("HealthStatus", HEALTH).orElse("ALL");
-        request.optionalString("OwnerAccount", 12);
+        // Another account's namespace could only be one shared with this account; the emulator has none.
+        boolean otherAccount = request.optionalAccountId("OwnerAccount").filter(a -> !a.equals(state.accountId))
+                .isPresent();
 
-        NamespaceEntry ns = state.namespaces.values().stream().filter(n -> n.name.equals(namespaceName)).findFirst()
+        NamespaceEntry ns = state.namespaces.values().stream()
+                .filter(n -> !otherAccount && n.name.equals(namespaceName)).findFirst()
                 .orElseThrow(() -> CloudMapError.namespaceNotFound(namespaceName));
         ServiceEntry service = state.services.values().stream()
                 .filter(s -> s.namespaceId.equals(ns.id) && s.name.equals(serviceName)).findFirst()
@@ -208,13 +216,12 @@ final class InstanceHandler {
             throw CloudMapError.invalidInput("An instance takes at most " + MAX_ATTRIBUTES + " attributes, got "
                     + attributes.size());
         }
-        attributes.forEach((key, value) -> {
-            if (key.isEmpty() || key.length() > 255 || value.length() > 1024) {
-                throw CloudMapError.invalidInput("Attribute '" + key + "' must have a key of 1 to 255 characters "
-                        + "and a value of at most 1,024 characters");
-            }
-        });
         return Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+    }
+
+    /** An Attributes-shaped member: keys match AttrKey (at most 255 characters), values AttrValue (at most 1,024). */
+    private static Map<String, String> attributes(JsonRequest request, String member, boolean required) {
+        return request.stringMap(member, required, 255, ATTR_KEY, 1024, ATTR_VALUE);
     }
 
     private static boolean matches(Map<String, String> attributes, Map<String, String> wanted) {

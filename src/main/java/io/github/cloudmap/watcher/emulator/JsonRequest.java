@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  */
 final class JsonRequest {
 
+    private static final Pattern ACCOUNT_ID = Pattern.compile("[0-9]{12}");
+
     private final JsonNode node;
     private final String path;
 
@@ -59,6 +61,30 @@ final class JsonRequest {
         return text;
     }
 
+    /**
+     * A string-to-string map whose keys and values must also match patterns, such as Attributes
+     * (AttrKey, AttrValue); {@code null} if absent and not required.
+     */
+    Map<String, String> stringMap(String member, boolean required, int maxKeyLength, Pattern keyPattern,
+                                  int maxValueLength, Pattern valuePattern) {
+        Map<String, String> map = stringMap(member, required);
+        if (map != null) {
+            map.forEach((key, value) -> {
+                String path = name(member) + "." + key;
+                if (key.isEmpty() || key.length() > maxKeyLength || !keyPattern.matcher(key).matches()) {
+                    throw CloudMapError.invalidInput("Member '" + name(member) + "' has key '" + key
+                            + "', which must have 1 to " + maxKeyLength + " characters matching "
+                            + keyPattern.pattern());
+                }
+                if (value.length() > maxValueLength || !valuePattern.matcher(value).matches()) {
+                    throw CloudMapError.invalidInput("Member '" + path + "' with value '" + value + "' must have at most "
+                            + maxValueLength + " characters matching " + valuePattern.pattern());
+                }
+            });
+        }
+        return map;
+    }
+
     /** An optional string restricted to the enum values of the model. */
     Optional<String> optionalEnum(String member, List<String> allowed) {
         Optional<String> value = optionalString(member, 64);
@@ -77,15 +103,12 @@ final class JsonRequest {
 
     /** MaxResults-style integer: absent gives {@code fallback}; out of range is InvalidInput. */
     int intInRange(String member, int min, int max, int fallback) {
-        JsonNode value = node.get(member);
-        if (value == null || value.isNull()) {
-            return fallback;
-        }
-        if (!value.isIntegralNumber() || value.asLong() < min || value.asLong() > max) {
-            throw CloudMapError.invalidInput("Member '" + name(member) + "' must be an integer from " + min
-                    + " to " + max + ", got " + value);
-        }
-        return value.asInt();
+        return optionalInt(member, min, max).orElse(fallback);
+    }
+
+    /** An optional integer member within [min, max]; a string, a fraction or a number out of range is InvalidInput. */
+    Optional<Integer> optionalInt(String member, int min, int max) {
+        return optionalLong(member, min, max).map(Long::intValue);
     }
 
     Optional<Long> optionalLong(String member, long min, long max) {
@@ -93,7 +116,8 @@ final class JsonRequest {
         if (value == null || value.isNull()) {
             return Optional.empty();
         }
-        if (!value.isIntegralNumber() || value.asLong() < min || value.asLong() > max) {
+        // canConvertToLong first: asLong() on a BigInteger such as 2^64 + 1 wraps around into the range.
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < min || value.asLong() > max) {
             throw CloudMapError.invalidInput("Member '" + name(member) + "' must be an integer from " + min
                     + " to " + max + ", got " + value);
         }
@@ -136,6 +160,43 @@ final class JsonRequest {
             out.add(new JsonRequest(element, elementPath));
         }
         return out;
+    }
+
+    /** The elements of a required list member, each a structure; an empty list is allowed. */
+    List<JsonRequest> requiredObjectList(String member) {
+        JsonNode value = node.get(member);
+        if (value == null || value.isNull()) {
+            throw CloudMapError.invalidInput("1 validation error detected: Value null at '" + name(member)
+                    + "' failed to satisfy constraint: Member must not be null");
+        }
+        return objectList(member);
+    }
+
+    /**
+     * Checks the optional {@code Tags} member (TagList): at most 200 elements, each a Key of 1 to
+     * 128 characters and a Value of 0 to 256. The emulator does not keep tags.
+     */
+    void checkTags() {
+        List<JsonRequest> tags = objectList("Tags");
+        if (tags.size() > 200) {
+            throw CloudMapError.invalidInput("Member '" + name("Tags") + "' must have at most 200 elements, got "
+                    + tags.size());
+        }
+        for (JsonRequest tag : tags) {
+            tag.requiredString("Key", 128);
+            JsonNode value = tag.node.get("Value");
+            if (value == null || value.isNull() || !value.isTextual() || value.asText().length() > 256) {
+                throw CloudMapError.invalidInput("Member '" + tag.name("Value")
+                        + "' is required and must be a string of at most 256 characters");
+            }
+        }
+    }
+
+    /** An optional AWSAccountId member such as OwnerAccount: 12 digits. */
+    Optional<String> optionalAccountId(String member) {
+        Optional<String> account = optionalString(member, 12);
+        account.ifPresent(a -> checkPattern(member, a, ACCOUNT_ID));
+        return account;
     }
 
     /** A required list of strings (e.g. filter Values): at least one, each 1-255 characters. */

@@ -70,13 +70,13 @@ final class JsonShapes {
         }
         out.put("InstanceCount", service.instances.size());
         if (service.dnsConfig != null) {
-            out.set("DnsConfig", service.dnsConfig.deepCopy());
+            out.set("DnsConfig", service.dnsConfig.toJson(service.namespaceId));
         }
         if (service.healthCheckConfig != null) {
-            out.set("HealthCheckConfig", service.healthCheckConfig.deepCopy());
+            out.set("HealthCheckConfig", service.healthCheckConfig.toJson());
         }
         if (service.healthCheckCustomConfig != null) {
-            out.set("HealthCheckCustomConfig", service.healthCheckCustomConfig.deepCopy());
+            out.set("HealthCheckCustomConfig", service.healthCheckCustomConfig.toJson());
         }
         out.set("CreateDate", timestamp(service.createDate));
         if (!summary && service.creatorRequestId != null) {

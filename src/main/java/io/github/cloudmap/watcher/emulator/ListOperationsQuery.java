@@ -1,6 +1,7 @@
 package io.github.cloudmap.watcher.emulator;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -26,6 +27,7 @@ final class ListOperationsQuery {
 
     /** 100,000,000,000 seconds is the year 5138, so larger values can only be milliseconds. */
     private static final BigDecimal MILLIS_THRESHOLD = new BigDecimal("100000000000");
+    private static final BigDecimal MAX_MILLIS = BigDecimal.valueOf(Long.MAX_VALUE);
 
     private final List<Predicate<OperationEntry>> filters;
     private final int maxResults;
@@ -111,7 +113,16 @@ final class ListOperationsQuery {
             throw CloudMapError.invalidInput("Filter UPDATE_DATE value '" + value + "' must not be negative");
         }
         BigDecimal millis = number.compareTo(MILLIS_THRESHOLD) >= 0 ? number : number.movePointRight(3);
-        return Instant.ofEpochMilli(millis.longValue());
+        // Compared, not converted: longValue() would wrap a huge value around to an unrelated date,
+        // and converting an exponent such as 1e999999999 would take minutes.
+        if (millis.compareTo(MAX_MILLIS) > 0) {
+            throw CloudMapError.invalidInput("Filter UPDATE_DATE value '" + value + "' is out of range: at most "
+                    + MAX_MILLIS + " milliseconds");
+        }
+        if (millis.compareTo(BigDecimal.ONE) < 0) {
+            return Instant.EPOCH; // also keeps 1e-999999999 from a costly rescale
+        }
+        return Instant.ofEpochMilli(millis.setScale(0, RoundingMode.DOWN).longValueExact());
     }
 
     private static void requireEqOrIn(String name, String condition, List<String> values) {

@@ -50,6 +50,7 @@ final class NamespaceHandler {
     }
 
     private ObjectNode create(JsonRequest request, String type, String name, Long soaTtl) {
+        request.checkTags();
         String requestId = request.optionalString("CreatorRequestId", 64).orElse(null);
         String description = request.optionalString("Description", 1024).orElse(null);
         String key = "create-namespace:" + name;
@@ -196,7 +197,8 @@ final class NamespaceHandler {
         List<String> values = filter.requiredStringList("Values");
         String condition = filter.optionalEnum("Condition", List.of("EQ", "IN", "BETWEEN", "BEGINS_WITH")).orElse("EQ");
         Map<String, List<String>> allowed = new LinkedHashMap<>();
-        allowed.put("TYPE", List.of("EQ", "IN"));
+        // The model documents EQ and BEGINS_WITH for TYPE; IN is kept for clients written against older docs.
+        allowed.put("TYPE", List.of("EQ", "IN", "BEGINS_WITH"));
         allowed.put("NAME", List.of("EQ", "BEGINS_WITH"));
         allowed.put("HTTP_NAME", List.of("EQ", "BEGINS_WITH"));
         allowed.put("RESOURCE_OWNER", List.of("EQ"));
@@ -207,17 +209,18 @@ final class NamespaceHandler {
         if (!"IN".equals(condition) && values.size() != 1) {
             throw CloudMapError.invalidInput("Namespace filter " + name + " with " + condition + " takes exactly one value");
         }
-        if ("TYPE".equals(name)) {
+        // A BEGINS_WITH value is a prefix ("DNS" for both DNS types), so only whole values are checked.
+        if ("TYPE".equals(name) && !"BEGINS_WITH".equals(condition)) {
             values.stream().filter(v -> !TYPES.contains(v)).findFirst().ifPresent(v -> {
                 throw CloudMapError.invalidInput("Namespace type must be one of " + TYPES + ", got " + v);
             });
         }
+        if ("RESOURCE_OWNER".equals(name)) {
+            boolean self = EmulatorState.resourceOwnerIsSelf(values.get(0));
+            return ns -> self;
+        }
         return ns -> {
-            String actual = switch (name) {
-                case "TYPE" -> ns.type;
-                case "RESOURCE_OWNER" -> state.accountId;
-                default -> ns.name;
-            };
+            String actual = "TYPE".equals(name) ? ns.type : ns.name;
             return "BEGINS_WITH".equals(condition) ? actual.startsWith(values.get(0)) : values.contains(actual);
         };
     }

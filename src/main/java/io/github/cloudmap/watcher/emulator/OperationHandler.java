@@ -2,7 +2,6 @@ package io.github.cloudmap.watcher.emulator;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.regex.Pattern;
 
 /**
  * GetOperation and ListOperations.
@@ -10,8 +9,6 @@ import java.util.regex.Pattern;
  * <p>Called only under the state lock ({@link EmulatorState#locked}); holds no state of its own.
  */
 final class OperationHandler {
-
-    private static final Pattern ACCOUNT = Pattern.compile("^[0-9]{12}$");
 
     private final EmulatorState state;
 
@@ -21,13 +18,11 @@ final class OperationHandler {
 
     ObjectNode get(JsonRequest request) {
         String id = request.requiredString("OperationId", 255);
-        request.optionalString("OwnerAccount", 12).ifPresent(account -> {
-            if (!ACCOUNT.matcher(account).matches()) {
-                throw CloudMapError.invalidInput("Member 'OwnerAccount' must be a 12-digit account ID, got " + account);
-            }
-        });
+        // The emulator's one account owns every operation: another account has none here.
+        boolean otherAccount = request.optionalAccountId("OwnerAccount").filter(a -> !a.equals(state.accountId))
+                .isPresent();
         OperationEntry op = state.operations.get(id);
-        if (op == null) {
+        if (op == null || otherAccount) {
             throw CloudMapError.of("OperationNotFound", "No operation found with ID " + id);
         }
         ObjectNode out = JsonShapes.object();

@@ -10,8 +10,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Live counts of the requests a {@link CloudMapEmulator} received, for assertions in tests.
  *
- * <p>Thread-safe. Every request whose {@code X-Amz-Target} names an operation is counted when it
- * arrives, before faults are applied, so throttled, hung and reset requests count too. The arrival
+ * <p>Thread-safe. Every POST whose {@code X-Amz-Target} names an operation of the Cloud Map model
+ * is counted once when it arrives, before faults are applied: throttled, hung and reset requests
+ * count, and so do requests refused as too large and operations the emulator does not implement.
+ * Requests with a missing or unknown target, and non-POST requests, are not counted. The arrival
  * order keeps the last {@value #MAX_HISTORY} actions.
  *
  * <pre>{@code

@@ -1,6 +1,5 @@
 package io.github.cloudmap.watcher.emulator;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,10 +15,10 @@ final class ServiceEntry {
     final Instant createDate;
     final String creatorRequestId;
     String description;
-    /** Kept as the JSON the client sent: the emulator only stores and echoes these shapes. */
-    ObjectNode dnsConfig;
-    ObjectNode healthCheckConfig;
-    ObjectNode healthCheckCustomConfig;
+    /** Validated settings, each {@code null} when the service has none. */
+    ServiceConfig.Dns dnsConfig;
+    ServiceConfig.HealthCheck healthCheckConfig;
+    ServiceConfig.CustomHealthCheck healthCheckCustomConfig;
     /** Registered instances by ID, in registration order. */
     final Map<String, InstanceEntry> instances = new LinkedHashMap<>();
     /** Bumped on every instance change; DiscoverInstances reports it as InstancesRevision. */

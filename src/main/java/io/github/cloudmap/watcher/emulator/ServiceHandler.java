@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationType;
  */
 final class ServiceHandler {
 
-    private static final Pattern NAME = Pattern.compile(
+    /** The model's ServiceName; DiscoverInstances checks its ServiceName member with it too. */
+    static final Pattern NAME = Pattern.compile(
             "((?=^.{1,127}$)^([a-zA-Z0-9_][a-zA-Z0-9-_]{0,61}[a-zA-Z0-9_]|[a-zA-Z0-9])"
                     + "(\\.([a-zA-Z0-9_][a-zA-Z0-9-_]{0,61}[a-zA-Z0-9_]|[a-zA-Z0-9]))*$)|(^\\.$)");
 
@@ -38,10 +39,16 @@ final class ServiceHandler {
         String requestId = request.optionalString("CreatorRequestId", 64).orElse(null);
         String description = request.optionalString("Description", 1024).orElse(null);
         Optional<String> requestedType = request.optionalEnum("Type", List.of("HTTP"));
-        dnsConfig.ifPresent(ServiceHandler::validateDnsConfig);
-        Optional<JsonRequest> healthCheck = request.optionalObject("HealthCheckConfig");
-        healthCheck.ifPresent(hc -> hc.requiredEnum("Type", List.of("HTTP", "HTTPS", "TCP")));
-        Optional<JsonRequest> customHealth = request.optionalObject("HealthCheckCustomConfig");
+        Optional<ServiceConfig.Dns> dns = dnsConfig.map(ServiceConfig::dns);
+        Optional<ServiceConfig.HealthCheck> healthCheck = request.optionalObject("HealthCheckConfig")
+                .map(ServiceConfig::healthCheck);
+        Optional<ServiceConfig.CustomHealthCheck> customHealth = request.optionalObject("HealthCheckCustomConfig")
+                .map(ServiceConfig::customHealthCheck);
+        request.checkTags();
+        if (requestedType.isPresent() && dns.isPresent()) {
+            throw CloudMapError.invalidInput("Type HTTP makes instances discoverable only with DiscoverInstances, so it "
+                    + "cannot be combined with DnsConfig");
+        }
 
         NamespaceEntry ns = state.namespace(namespaceIdOrArn);
         for (ServiceEntry existing : state.services.values()) {
@@ -56,28 +63,19 @@ final class ServiceHandler {
                         .with("ServiceArn", existing.arn);
             }
         }
-        if (dnsConfig.isPresent() && !ns.isDns()) {
+        if (dns.isPresent() && !ns.isDns()) {
             throw CloudMapError.invalidInput("DnsConfig is not allowed for a service in HTTP namespace " + ns.id);
         }
-        if (healthCheck.isPresent() && !"DNS_PUBLIC".equals(ns.type)) {
-            throw CloudMapError.invalidInput("HealthCheckConfig is only allowed in public DNS namespaces; use "
-                    + "HealthCheckCustomConfig instead");
-        }
-        String type = requestedType.orElse(dnsConfig.isPresent() ? "DNS_HTTP" : "HTTP");
+        ServiceConfig.checkCombination(ns, dns, healthCheck, customHealth.isPresent());
+        String type = requestedType.orElse(dns.isPresent() ? "DNS_HTTP" : "HTTP");
 
         String id = state.newServiceId();
         ServiceEntry service = new ServiceEntry(state.nextSeq(), id, state.arn("service", id), name, ns.id, type,
                 state.clock.instant(), requestId);
         service.description = description;
-        service.dnsConfig = dnsConfig.map(d -> ((ObjectNode) d.raw()).deepCopy()).orElse(null);
-        if (service.dnsConfig != null) {
-            service.dnsConfig.put("NamespaceId", ns.id);
-            if (!service.dnsConfig.has("RoutingPolicy")) {
-                service.dnsConfig.put("RoutingPolicy", "MULTIVALUE");
-            }
-        }
-        service.healthCheckConfig = healthCheck.map(h -> ((ObjectNode) h.raw()).deepCopy()).orElse(null);
-        service.healthCheckCustomConfig = customHealth.map(h -> ((ObjectNode) h.raw()).deepCopy()).orElse(null);
+        service.dnsConfig = dns.orElse(null);
+        service.healthCheckConfig = healthCheck.orElse(null);
+        service.healthCheckCustomConfig = customHealth.orElse(null);
         state.services.put(id, service);
         return wrap(service);
     }
@@ -86,16 +84,37 @@ final class ServiceHandler {
         return wrap(state.service(request.requiredString("Id", 255)));
     }
 
+    /**
+     * UpdateService: a new Description, new DnsRecords for a service that has a DnsConfig, or a
+     * HealthCheckConfig (added or replaced, its Type unchanged), all checked now and applied when
+     * the operation succeeds. HealthCheckCustomConfig cannot be changed (ServiceChange has no such
+     * member).
+     */
     ObjectNode update(JsonRequest request) {
         ServiceEntry service = state.service(request.requiredString("Id", 255));
         JsonRequest change = request.requiredObject("Service");
         String description = change.optionalString("Description", 1024).orElse(null);
-        Optional<JsonRequest> dnsChange = change.optionalObject("DnsConfig");
-        dnsChange.ifPresent(ServiceHandler::validateDnsConfig);
-        Optional<JsonRequest> healthCheck = change.optionalObject("HealthCheckConfig");
-        healthCheck.ifPresent(hc -> hc.requiredEnum("Type", List.of("HTTP", "HTTPS", "TCP")));
-        if (dnsChange.isPresent() && service.dnsConfig == null) {
+        Optional<List<ServiceConfig.DnsRecord>> records = change.optionalObject("DnsConfig")
+                .map(ServiceConfig::dnsRecords);
+        Optional<ServiceConfig.HealthCheck> healthCheck = change.optionalObject("HealthCheckConfig")
+                .map(ServiceConfig::healthCheck);
+        if (records.isPresent() && service.dnsConfig == null) {
             throw CloudMapError.invalidInput("Service " + service.id + " has no DnsConfig to change");
+        }
+        Optional<ServiceConfig.Dns> dns = Optional.ofNullable(service.dnsConfig)
+                .map(d -> records.map(d::withRecords).orElse(d));
+        if (dns.isPresent() && dns.get().hasCname() && !"WEIGHTED".equals(dns.get().routingPolicy())) {
+            throw CloudMapError.invalidInput("A CNAME record needs RoutingPolicy WEIGHTED; service " + service.id
+                    + " has " + dns.get().routingPolicy());
+        }
+        Optional<ServiceConfig.HealthCheck> resultingHealthCheck = healthCheck.or(
+                () -> Optional.ofNullable(service.healthCheckConfig));
+        ServiceConfig.checkCombination(state.namespace(service.namespaceId), dns, resultingHealthCheck,
+                service.healthCheckCustomConfig != null);
+        if (healthCheck.isPresent() && service.healthCheckConfig != null
+                && !healthCheck.get().type().equals(service.healthCheckConfig.type())) {
+            throw CloudMapError.invalidInput("The Type of a health check cannot change: service " + service.id
+                    + " has " + service.healthCheckConfig.type() + ", got " + healthCheck.get().type());
         }
         String key = "update-service:" + service.id;
         Optional<OperationEntry> running = state.inFlight(key);
@@ -110,8 +129,8 @@ final class ServiceHandler {
                     if (description != null) {
                         current.description = description;
                     }
-                    dnsChange.ifPresent(d -> current.dnsConfig.set("DnsRecords", d.raw().get("DnsRecords").deepCopy()));
-                    healthCheck.ifPresent(h -> current.healthCheckConfig = ((ObjectNode) h.raw()).deepCopy());
+                    records.ifPresent(r -> current.dnsConfig = current.dnsConfig.withRecords(r));
+                    healthCheck.ifPresent(h -> current.healthCheckConfig = h);
                 });
         return JsonShapes.operationId(op);
     }
@@ -155,27 +174,16 @@ final class ServiceHandler {
             throw CloudMapError.invalidInput("Service filter " + name + " supports only condition EQ with one value");
         }
         String value = values.get(0);
-        return "NAMESPACE_ID".equals(name)
-                ? s -> s.namespaceId.equals(EmulatorState.idOf(value))
-                : s -> state.accountId.equals(value);
+        if ("RESOURCE_OWNER".equals(name)) {
+            boolean self = EmulatorState.resourceOwnerIsSelf(value);
+            return s -> self;
+        }
+        return s -> s.namespaceId.equals(EmulatorState.idOf(value));
     }
 
     private ObjectNode wrap(ServiceEntry service) {
         ObjectNode out = JsonShapes.object();
         out.set("Service", JsonShapes.service(service, state.accountId, false));
         return out;
-    }
-
-    private static void validateDnsConfig(JsonRequest dnsConfig) {
-        dnsConfig.optionalEnum("RoutingPolicy", List.of("MULTIVALUE", "WEIGHTED"));
-        List<JsonRequest> records = dnsConfig.objectList("DnsRecords");
-        if (!dnsConfig.raw().has("DnsRecords")) {
-            throw CloudMapError.invalidInput("Member '" + dnsConfig.path() + ".DnsRecords' is required");
-        }
-        for (JsonRequest record : records) {
-            record.requiredEnum("Type", List.of("SRV", "A", "AAAA", "CNAME"));
-            record.optionalLong("TTL", 0, Integer.MAX_VALUE).orElseThrow(
-                    () -> CloudMapError.invalidInput("Member '" + record.path() + ".TTL' is required"));
-        }
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpMethod;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -57,14 +58,24 @@ final class WireHandler implements BiFunction<HttpServerRequest, HttpServerRespo
                                 + ActionDispatcher.TARGET_PREFIX + "<Operation>; got " + request.method() + " "
                                 + request.uri()));
             }
-            String length = request.requestHeaders().get("Content-Length");
-            if (length != null && parseLength(length) > MAX_BODY_BYTES) {
-                return send(response, tooLarge());
+            String target = request.requestHeaders().get("X-Amz-Target");
+            // answer() counts every request that reaches it; this counts those refused before it
+            // (too large, not implemented), so that each request naming a model operation counts once.
+            Runnable countRefusal = () -> dispatcher.modelOperation(target).ifPresent(a -> counters.record(a, null));
+            try {
+                String length = request.requestHeaders().get("Content-Length");
+                if (length != null && parseLength(length) > MAX_BODY_BYTES) {
+                    throw tooLarge();
+                }
+                String action = dispatcher.action(target);
+                return readBody(request)
+                        .doOnError(e -> countRefusal.run())
+                        .flatMap(bytes -> answer(action, bytes, response))
+                        .onErrorResume(e -> send(response, asError(e)));
+            } catch (CloudMapError e) {
+                countRefusal.run();
+                return send(response, e);
             }
-            String action = dispatcher.action(request.requestHeaders().get("X-Amz-Target"));
-            return readBody(request)
-                    .flatMap(bytes -> answer(action, bytes, response))
-                    .onErrorResume(e -> send(response, asError(e)));
         } catch (RuntimeException e) {
             return send(response, asError(e));
         }
@@ -83,7 +94,11 @@ final class WireHandler implements BiFunction<HttpServerRequest, HttpServerRespo
         FaultDecision decision = faults.decide(action);
         Mono<Void> outcome = switch (decision.kind()) {
             case HANG -> closing.then(Mono.fromRunnable(() -> response.withConnection(c -> c.channel().close())));
-            case RESET -> Mono.fromRunnable(() -> response.withConnection(c -> c.channel().close()));
+            // SO_LINGER 0 makes close() send a TCP RST, so the client sees a reset, not a clean FIN.
+            case RESET -> Mono.fromRunnable(() -> response.withConnection(c -> {
+                c.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+                c.channel().close();
+            }));
             case ERROR -> send(response, decision.error());
             case NONE -> Mono.fromCallable(() -> dispatcher.dispatch(action, body))
                     .flatMap(result -> send(response, 200, result))

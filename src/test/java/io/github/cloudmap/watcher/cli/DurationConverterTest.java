@@ -31,6 +31,22 @@ class DurationConverterTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"366d", "365d1ms", "8760h1s", "P366D", "PT8761H", "pt99999999999999h",
+        "99999999999999999999d", "9223372036854775807ms", "106752d", "PT9999999999999999999S"})
+    void refusesMoreThan365DaysInsteadOfWrappingAround(String text) {
+        // 106752d is 2^63 ns and a bit: read with longValue() it came out negative.
+        assertThatThrownBy(() -> DurationConverter.parse(text))
+                .isInstanceOf(TypeConversionException.class)
+                .hasMessage("'" + text + "' is too large: at most 365 days (365d or P365D)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"365d", "P365D", "8760h", "PT8760H"})
+    void acceptsUpTo365Days(String text) {
+        assertThat(DurationConverter.parse(text)).isEqualTo(DurationConverter.MAX);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"", "5", "5 minutes", "-5s", "s", "PT", "5x", "1.s", "P5M5"})
     void rejectsAnythingElseNamingTheAcceptedForms(String text) {
         assertThatThrownBy(() -> new DurationConverter().convert(text))

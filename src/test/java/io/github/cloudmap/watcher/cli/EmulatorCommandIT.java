@@ -35,7 +35,12 @@ class EmulatorCommandIT {
         CompletableFuture<Integer> running = CompletableFuture.supplyAsync(() -> cli.execute("emulator", "--seed", "3"));
         try {
             URI endpoint = awaitEndpoint(emulatorOut, running);
-            assertThat(emulatorOut.toString()).contains("aws servicediscovery get-operation --endpoint-url " + endpoint);
+            assertThat(emulatorOut.toString()).contains("aws servicediscovery get-operation --endpoint-url " + endpoint)
+                    .contains("data-127.0.0.1 does not resolve")
+                    .contains("export AWS_DISABLE_HOST_PREFIX_INJECTION=true")
+                    .contains("config=botocore.config.Config(inject_host_prefix=False)")
+                    .contains("\"127.0.0.1 data-localhost\" to /etc/hosts and use --endpoint-url http://localhost:"
+                            + endpoint.getPort());
 
             String operationId;
             try (ServiceDiscoveryAsyncClient client = Clients.emulator(endpoint)) {

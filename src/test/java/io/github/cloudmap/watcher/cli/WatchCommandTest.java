@@ -222,6 +222,13 @@ class WatchCommandTest {
     }
 
     @Test
+    void aHugeTimeoutExits3SayingItIsTooLarge() {
+        // 106752d is just over 2^63 nanoseconds: it used to wrap around to a negative duration.
+        assertThat(execute("watch", "op-1", "--timeout", "106752d")).isEqualTo(WatchCommand.ERROR);
+        assertThat(err.toString()).contains("'106752d' is too large: at most 365 days");
+    }
+
+    @Test
     void aZeroTimeoutExits3() {
         assertThat(execute("watch", "op-1", "--timeout", "0s")).isEqualTo(WatchCommand.ERROR);
         assertThat(err.toString()).contains("--timeout must be positive");

@@ -22,8 +22,10 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The emulator speaks to AWS clients other than ours with no special flags: the AWS CLI and
- * boto3, each given only {@code --endpoint-url}. CI installs both (.ci/run); a machine without
- * them skips these tests rather than failing.
+ * boto3, each given only {@code --endpoint-url}. The one exception is DiscoverInstances, whose
+ * host prefix {@code data-} these clients prepend even to a custom endpoint: it needs host prefix
+ * injection turned off, as {@code cloudmap-watcher emulator} prints. CI installs both (.ci/run);
+ * a machine without them skips these tests rather than failing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OtherAwsClientsIT {
@@ -87,7 +89,49 @@ class OtherAwsClientsIT {
         assertThat(seen.path("createDateType").asText()).as("boto3 parsed the epoch timestamp").isEqualTo("datetime");
         assertThat(seen.path("namespaces").toString()).contains("boto3-ns");
         assertThat(seen.path("notFound").asText()).isEqualTo("OperationNotFound");
+        assertThat(seen.path("registrationStatuses").toString()).endsWith("\"SUCCESS\"]");
+        assertThat(seen.path("discovered").toString())
+                .as("discover_instances with inject_host_prefix=False")
+                .isEqualTo("[{\"id\":\"i-boto3\",\"ipv4\":\"10.0.0.7\"}]");
         Files.deleteIfExists(script);
+    }
+
+    @Test
+    void theAwsCliDiscoversInstancesWithHostPrefixInjectionTurnedOff() throws Exception {
+        assumeTrue(onPath("aws"), "the AWS CLI is not installed");
+        String namespaceOperation = aws("servicediscovery", "create-http-namespace", "--name", "cli-discover")
+                .path("OperationId").asText();
+        String namespaceId = awaitSuccess(namespaceOperation).path("Targets").path("NAMESPACE").asText();
+        String serviceId = aws("servicediscovery", "create-service", "--name", "web", "--namespace-id", namespaceId)
+                .path("Service").path("Id").asText();
+        awaitSuccess(aws("servicediscovery", "register-instance", "--service-id", serviceId, "--instance-id", "i-cli",
+                "--attributes", "AWS_INSTANCE_IPV4=10.0.0.9").path("OperationId").asText());
+
+        List<String> discover = List.of("aws", "servicediscovery", "discover-instances", "--namespace-name",
+                "cli-discover", "--service-name", "web", "--endpoint-url", emulator.endpoint().toString(),
+                "--output", "json");
+        // What the emulator prints: botocore releases since early 2025 read this variable.
+        Result result = run(discover, Map.of("AWS_DISABLE_HOST_PREFIX_INJECTION", "true"));
+
+        assertThat(result.exitCode).as(result.stderr).isZero();
+        JsonNode instances = JSON.readTree(result.stdout).path("Instances");
+        assertThat(instances.findValuesAsText("InstanceId")).containsExactly("i-cli");
+    }
+
+    /** Polls get-operation with the CLI until SUCCESS (bounded); fails on FAIL or after 20 s. */
+    private JsonNode awaitSuccess(String operationId) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        JsonNode operation;
+        do {
+            operation = aws("servicediscovery", "get-operation", "--operation-id", operationId).path("Operation");
+            if (!"SUBMITTED".equals(operation.path("Status").asText())
+                    && !"PENDING".equals(operation.path("Status").asText())) {
+                break;
+            }
+            Thread.sleep(100); // an end-to-end test polling a real server; bounded by the deadline
+        } while (System.nanoTime() < deadline);
+        assertThat(operation.path("Status").asText()).as(operation.toString()).isEqualTo("SUCCESS");
+        return operation;
     }
 
     private JsonNode aws(String... args) throws Exception {
@@ -104,9 +148,16 @@ class OtherAwsClientsIT {
     }
 
     private static Result run(List<String> command) {
+        return run(command, Map.of());
+    }
+
+    private static Result run(List<String> command, Map<String, String> extraEnvironment) {
         try {
             ProcessBuilder builder = new ProcessBuilder(command);
             Map<String, String> env = builder.environment();
+            // Only the test that needs it turns host prefix injection off, whatever the caller's shell says.
+            env.remove("AWS_DISABLE_HOST_PREFIX_INJECTION");
+            env.putAll(extraEnvironment);
             env.put("AWS_ACCESS_KEY_ID", "AKIDTEST");
             env.put("AWS_SECRET_ACCESS_KEY", "secret");
             env.put("AWS_DEFAULT_REGION", "us-east-1");

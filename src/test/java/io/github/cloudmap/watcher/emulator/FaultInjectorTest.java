@@ -38,8 +38,12 @@ class FaultInjectorTest {
     @Test
     void wildcardAppliesToActionsWithoutTheirOwnSetting() {
         faults.latency("*", Duration.ofMillis(5)).latency("B", Duration.ofMillis(9)).throttleNext("*", 1);
-        assertThat(faults.decide("B").latency()).isEqualTo(Duration.ofMillis(9));
-        assertThat(faults.decide("C").kind()).isEqualTo(FaultDecision.Kind.NONE);
+        FaultDecision b = faults.decide("B");
+        assertThat(b.kind()).as("B has no throttleNext of its own: the \"*\" one applies").isEqualTo(FaultDecision.Kind.ERROR);
+        assertThat(b.latency()).as("B's own latency wins over \"*\"").isEqualTo(Duration.ofMillis(9));
+        FaultDecision c = faults.decide("C");
+        assertThat(c.kind()).as("the one \"*\" throttle was used up by B").isEqualTo(FaultDecision.Kind.NONE);
+        assertThat(c.latency()).as("C has no latency of its own: the \"*\" one applies").isEqualTo(Duration.ofMillis(5));
     }
 
     @Test

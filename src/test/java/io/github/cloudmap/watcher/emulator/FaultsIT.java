@@ -4,6 +4,9 @@ import static io.github.cloudmap.watcher.emulator.SdkClients.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,7 +94,7 @@ class FaultsIT {
     }
 
     @Test
-    void realisticLimitsThrottleTheThirdListNamespacesInOneSecond() {
+    void realisticLimitsThrottleTheSecondListNamespacesWithinTwoSeconds() {
         emulator.faults().realisticLimits(); // ListNamespaces: 0.5/s, burst 1
         listNamespaces();
         assertThatThrownBy(this::listNamespaces).isInstanceOf(AwsServiceException.class);
@@ -165,6 +168,24 @@ class FaultsIT {
         assertThatThrownBy(this::listNamespaces).isInstanceOf(SdkClientException.class);
         listNamespaces();
         assertThat(emulator.counters().count("ListNamespaces")).isEqualTo(2);
+    }
+
+    @Test
+    void resetNextSendsATcpResetNotAnOrderlyClose() throws Exception {
+        emulator.faults().resetNext("ListNamespaces", 1);
+        try (Socket socket = new Socket(emulator.endpoint().getHost(), emulator.endpoint().getPort())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(("POST / HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/x-amz-json-1.1\r\n"
+                    + "X-Amz-Target: Route53AutoNaming_v20170314.ListNamespaces\r\n"
+                    + "Content-Length: 2\r\n\r\n{}").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            // An orderly close (FIN) would make read() return -1; a reset (RST) makes it throw.
+            assertThatThrownBy(() -> socket.getInputStream().read())
+                    .isInstanceOf(SocketException.class)
+                    .hasMessageContaining("Connection reset");
+        }
+        assertThat(emulator.counters().count("ListNamespaces")).isEqualTo(1);
     }
 
     @Test

@@ -80,6 +80,21 @@ class ListOperationsQueryTest {
     }
 
     @Test
+    void epochValuesBeyondTheRangeAreInvalidInputInsteadOfWrappingAround() {
+        // 2^64 + 1000 ms would wrap to 1970-01-01T00:00:01Z with longValue().
+        for (String value : List.of("18446744073709552616", "9223372036854775808", "1e999999999")) {
+            assertThatThrownBy(() -> ListOperationsQuery.epoch(value))
+                    .as(value)
+                    .isInstanceOfSatisfying(CloudMapError.class, e -> {
+                        assertThat(e.type()).isEqualTo("InvalidInput");
+                        assertThat(e.getMessage()).contains("out of range");
+                    });
+        }
+        assertThat(ListOperationsQuery.epoch("9223372036854775807")).isEqualTo(Instant.ofEpochMilli(Long.MAX_VALUE));
+        assertThat(ListOperationsQuery.epoch("1e-999999999")).isEqualTo(Instant.EPOCH);
+    }
+
+    @Test
     void invalidCombinationsAreInvalidInput() {
         for (String filter : List.of(
                 "{\"Name\":\"NAMESPACE_ID\",\"Values\":[\"a\",\"b\"]}",

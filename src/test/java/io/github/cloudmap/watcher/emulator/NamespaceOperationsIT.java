@@ -178,6 +178,36 @@ class NamespaceOperationsIT {
     }
 
     @Test
+    void typeFilterTakesBeginsWithAsThePrefixOfAType() {
+        createHttp("plain");
+        join(client.createPrivateDnsNamespace(r -> r.name("corp.internal").vpc("vpc-1")));
+        join(client.createPublicDnsNamespace(r -> r.name("example.net")));
+        List<NamespaceSummary> dns = join(client.listNamespaces(r -> r.filters(f -> f.name(NamespaceFilterName.TYPE)
+                .values("DNS").condition("BEGINS_WITH")))).namespaces();
+        assertThat(dns).extracting(NamespaceSummary::name).containsExactly("corp.internal", "example.net");
+        List<NamespaceSummary> http = join(client.listNamespaces(r -> r.filters(f -> f.name(NamespaceFilterName.TYPE)
+                .values("HTTP").condition("BEGINS_WITH")))).namespaces();
+        assertThat(http).extracting(NamespaceSummary::name).containsExactly("plain");
+        assertThatThrownBy(() -> join(client.listNamespaces(r -> r.filters(f -> f.name(NamespaceFilterName.TYPE)
+                .values("DNS").condition("EQ")))))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("DNS");
+    }
+
+    @Test
+    void resourceOwnerFilterTakesSelfOrOtherAccounts() {
+        createHttp("own");
+        createHttp("also-own");
+        assertThat(join(client.listNamespaces(r -> r.filters(f -> f.name(NamespaceFilterName.RESOURCE_OWNER)
+                .values("SELF")))).namespaces()).extracting(NamespaceSummary::name).containsExactly("own", "also-own");
+        assertThat(join(client.listNamespaces(r -> r.filters(f -> f.name(NamespaceFilterName.RESOURCE_OWNER)
+                .values("OTHER_ACCOUNTS")))).namespaces()).isEmpty();
+        // The account ID is not a value of this filter.
+        assertThatThrownBy(() -> join(client.listNamespaces(r -> r.filters(f -> f.name(NamespaceFilterName.RESOURCE_OWNER)
+                .values(emulator.accountId())))))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("SELF or OTHER_ACCOUNTS");
+    }
+
+    @Test
     void listNamespacesPaginatesAndFilters() {
         for (int i = 0; i < 5; i++) {
             createHttp("page" + i);

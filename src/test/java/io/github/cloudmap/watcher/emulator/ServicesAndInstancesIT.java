@@ -30,6 +30,7 @@ import software.amazon.awssdk.services.servicediscovery.model.Service;
 import software.amazon.awssdk.services.servicediscovery.model.ServiceAlreadyExistsException;
 import software.amazon.awssdk.services.servicediscovery.model.ServiceFilterName;
 import software.amazon.awssdk.services.servicediscovery.model.ServiceNotFoundException;
+import software.amazon.awssdk.services.servicediscovery.model.ServiceSummary;
 import software.amazon.awssdk.services.servicediscovery.model.ServiceType;
 
 /** Services and instances through the real AWS SDK, with instant operations. */
@@ -151,6 +152,19 @@ class ServicesAndInstancesIT {
         assertThat(names).containsExactly("s0", "s1", "s2", "s3", "s4");
         assertThat(join(client.listServices(r -> r.filters(f -> f.name(ServiceFilterName.NAMESPACE_ID)
                 .values("ns-other0000000000")))).services()).isEmpty();
+    }
+
+    @Test
+    void resourceOwnerServiceFilterTakesSelfOrOtherAccounts() {
+        createService("a");
+        createService("b");
+        assertThat(join(client.listServices(r -> r.filters(f -> f.name(ServiceFilterName.RESOURCE_OWNER)
+                .values("SELF")))).services()).extracting(ServiceSummary::name).containsExactly("a", "b");
+        assertThat(join(client.listServices(r -> r.filters(f -> f.name(ServiceFilterName.RESOURCE_OWNER)
+                .values("OTHER_ACCOUNTS")))).services()).isEmpty();
+        assertThatThrownBy(() -> join(client.listServices(r -> r.filters(f -> f.name(ServiceFilterName.RESOURCE_OWNER)
+                .values(emulator.accountId())))))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("SELF or OTHER_ACCOUNTS");
     }
 
     @Test

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -138,6 +140,32 @@ class WireProtocolIT {
         assertThat(json(response).get("__type").asText()).isEqualTo("RequestEntityTooLargeException");
         // The server is still fine afterwards.
         assertThat(post("ListNamespaces", "{}").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void requestsRefusedAsTooLargeOrNotImplementedAreCountedOnce() throws Exception {
+        RequestCounters counters = emulator.counters();
+        int creates = counters.count("CreateHttpNamespace");
+        int tags = counters.count("TagResource");
+        int total = counters.total();
+        String huge = "{\"Name\":\"" + "x".repeat(WireHandler.MAX_BODY_BYTES + 10) + "\"}";
+
+        assertThat(post("CreateHttpNamespace", huge).statusCode()).isEqualTo(413);
+        // Without a Content-Length (chunked), the limit is found while reading the body.
+        HttpResponse<String> chunked = http.send(HttpRequest.newBuilder(emulator.endpoint().resolve("/"))
+                .timeout(Duration.ofSeconds(5))
+                .header("X-Amz-Target", "Route53AutoNaming_v20170314.CreateHttpNamespace")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ByteArrayInputStream(huge.getBytes(StandardCharsets.UTF_8))))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(chunked.statusCode()).isEqualTo(413);
+        assertThat(post("TagResource", "{}").statusCode()).isEqualTo(400);
+        assertThat(post("FlyToTheMoon", "{}").statusCode()).isEqualTo(400);
+
+        assertThat(counters.count("CreateHttpNamespace")).isEqualTo(creates + 2);
+        assertThat(counters.count("TagResource")).isEqualTo(tags + 1);
+        assertThat(counters.count("FlyToTheMoon")).as("not an operation of the model").isZero();
+        assertThat(counters.total()).isEqualTo(total + 3);
     }
 
     @Test

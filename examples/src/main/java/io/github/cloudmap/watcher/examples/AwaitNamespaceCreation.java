@@ -29,12 +29,17 @@ public final class AwaitNamespaceCreation {
     /** Creates the namespace and returns its ID, once Cloud Map reports SUCCESS. */
     public static String createNamespace(ServiceDiscoveryAsyncClient client, String name) {
         OperationWatcher watcher = OperationWatcher.create(client);
-        Operation done = watcher.submitAndAwait(
-                        // A new request per attempt; CreatorRequestId makes a resubmission safe.
-                        Mono.fromFuture(() -> client.createHttpNamespace(r -> r
-                                        .name(name)
-                                        .creatorRequestId(name + "-" + UUID.randomUUID())))
-                                .map(CreateHttpNamespaceResponse::operationId))
+        Operation done = Mono.defer(() -> {
+                    // One token per namespace, kept across resubmissions: Cloud Map's idempotency key.
+                    // It is made outside the submission, which the watcher subscribes to once per attempt.
+                    String creatorRequestId = name + "-" + UUID.randomUUID();
+                    // fromFuture(supplier) sends a new request each time the watcher resubmits.
+                    Mono<String> submission = Mono.fromFuture(() -> client.createHttpNamespace(r -> r
+                                    .name(name)
+                                    .creatorRequestId(creatorRequestId)))
+                            .map(CreateHttpNamespaceResponse::operationId);
+                    return watcher.submitAndAwait(submission);
+                })
                 .block(Duration.ofMinutes(6)); // never wait unbounded; the watcher gives up at 5 min
         return done.targets().get(OperationTargetType.NAMESPACE);
     }
