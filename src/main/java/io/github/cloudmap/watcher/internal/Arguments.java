@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 /**
  * Checks of user input with messages that say what was wrong, so bad input fails before any
- * request is sent. Not part of the public API.
+ * request is sent. Stateless and thread-safe. Not part of the public API.
  */
 public final class Arguments {
 
