@@ -1,22 +1,14 @@
 package io.github.cloudmap.watcher;
 
 import io.github.cloudmap.watcher.internal.Arguments;
-import io.github.cloudmap.watcher.internal.GuardedListener;
 import io.github.cloudmap.watcher.internal.OperationPoller;
 import io.github.cloudmap.watcher.internal.Resubmitter;
 import io.github.cloudmap.watcher.internal.WatchSettings;
-import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Supplier;
-import java.util.random.RandomGenerator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClient;
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
@@ -62,7 +54,7 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationStatus;
  *       Cloud Map has no API to cancel an operation: cancelling only stops watching.</li>
  * </ul>
  *
- * <p><b>Defaults</b> (see {@link Builder}): polls after 0, then 0.5 s doubling to a 10 s cap, with
+ * <p><b>Defaults</b> (see {@link OperationWatcherBuilder}): polls after 0, then 0.5 s doubling to a 10 s cap, with
  * 20% jitter; throttled polls double the backoff once more; 3 attempts per GetOperation for
  * 5xx and I/O errors (200 ms, then 400 ms apart); a 20 s OperationNotFound grace window; a
  * 5 minute deadline per watch; up to 3 submissions for THROTTLED_REQUEST (1 s, then 2 s apart);
@@ -82,7 +74,7 @@ public final class OperationWatcher {
     private final OperationPoller poller;
     private final Resubmitter resubmitter;
 
-    private OperationWatcher(WatchSettings settings) {
+    OperationWatcher(WatchSettings settings) {
         this.settings = settings;
         this.poller = new OperationPoller(settings);
         this.resubmitter = new Resubmitter(settings, poller);
@@ -102,8 +94,8 @@ public final class OperationWatcher {
      *
      * @throws NullPointerException if {@code client} is null
      */
-    public static Builder builder(ServiceDiscoveryAsyncClient client) {
-        return new Builder(client);
+    public static OperationWatcherBuilder builder(ServiceDiscoveryAsyncClient client) {
+        return new OperationWatcherBuilder(client);
     }
 
     /**
@@ -158,7 +150,7 @@ public final class OperationWatcher {
     /**
      * Sends a mutating request, watches the operation it starts, and sends it again when the
      * operation FAILs with a retryable code ({@code THROTTLED_REQUEST}) or the submission is
-     * throttled, under the {@linkplain Builder#resubmission(RetryConfig) resubmission policy}.
+     * throttled, under the {@linkplain OperationWatcherBuilder#resubmission(RetryConfig) resubmission policy}.
      *
      * <p>The Flux emits every attempt's status changes in order, the retryable FAIL of an
      * attempt included, so a resubmission shows as a FAIL followed by a new OperationId's
@@ -211,304 +203,5 @@ public final class OperationWatcher {
     /** How long OperationNotFound is tolerated after polling of an operation starts. */
     public Duration notFoundGrace() {
         return settings.notFoundGrace();
-    }
-
-    /**
-     * Builds an {@link OperationWatcher}. Every setter validates its argument at once and throws
-     * with a message that says what was wrong; {@link #build()} can be called repeatedly.
-     *
-     * <p>Not thread-safe: configure it on one thread, then share the built watcher.
-     *
-     * <pre>{@code
-     * OperationWatcher watcher = OperationWatcher.builder(client)
-     *     .pollInterval(Duration.ofMillis(200), Duration.ofSeconds(5))
-     *     .timeout(Duration.ofMinutes(10))
-     *     .build();
-     * }</pre>
-     */
-    public static final class Builder {
-
-        /** Default delay after the first poll. */
-        public static final Duration DEFAULT_INITIAL_POLL_INTERVAL = Duration.ofMillis(500);
-        /** Default cap on the delay between polls. */
-        public static final Duration DEFAULT_MAX_POLL_INTERVAL = Duration.ofSeconds(10);
-        /** Default growth of the delay per poll. */
-        public static final double DEFAULT_BACKOFF_MULTIPLIER = 2.0;
-        /** Default extra growth of the delay after a throttled poll. */
-        public static final double DEFAULT_THROTTLE_BACKOFF_MULTIPLIER = 2.0;
-        /** Default share of each delay taken off at random. */
-        public static final double DEFAULT_JITTER = 0.2;
-        /**
-         * Default deadline per watch: public DNS namespaces have taken about 2 minutes, so this
-         * leaves room; Terraform waits the same.
-         */
-        public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
-        /** Default OperationNotFound grace window. */
-        public static final Duration DEFAULT_NOT_FOUND_GRACE = Duration.ofSeconds(20);
-
-        /** The name of the {@link Retry} built from {@link #transientRetry(RetryConfig)}. */
-        public static final String TRANSIENT_RETRY_NAME = "cloudmap-getoperation";
-        /** The name of the {@link Retry} built from {@link #resubmission(RetryConfig)}. */
-        public static final String RESUBMISSION_NAME = "cloudmap-resubmission";
-
-        /**
-         * The longest timeout, poll interval or grace window accepted: far beyond any Cloud Map
-         * operation, and far from the overflow of nanosecond arithmetic.
-         */
-        public static final Duration MAX_DURATION = Duration.ofDays(1);
-
-        private final ServiceDiscoveryAsyncClient client;
-        private Duration initialInterval = DEFAULT_INITIAL_POLL_INTERVAL;
-        private Duration maxInterval = DEFAULT_MAX_POLL_INTERVAL;
-        private double multiplier = DEFAULT_BACKOFF_MULTIPLIER;
-        private double throttleMultiplier = DEFAULT_THROTTLE_BACKOFF_MULTIPLIER;
-        private double jitter = DEFAULT_JITTER;
-        private Supplier<? extends RandomGenerator> random = ThreadLocalRandom::current;
-        private Duration timeout = DEFAULT_TIMEOUT;
-        private Supplier<? extends Scheduler> scheduler = Schedulers::parallel;
-        private Duration notFoundGrace = DEFAULT_NOT_FOUND_GRACE;
-        private Retry transientRetry = Retry.of(TRANSIENT_RETRY_NAME, defaultTransientRetry());
-        private Retry resubmission = Retry.of(RESUBMISSION_NAME, defaultResubmission());
-        private RateLimiter rateLimiter;
-        private WatchListener listener = WatchListener.NONE;
-
-        private Builder(ServiceDiscoveryAsyncClient client) {
-            this.client = Objects.requireNonNull(client, "client must not be null");
-        }
-
-        /**
-         * The default policy for a GetOperation call that fails with HTTP 5xx or an I/O error:
-         * 3 attempts, 200 ms then 400 ms apart.
-         */
-        public static RetryConfig defaultTransientRetry() {
-            return RetryConfig.custom()
-                    .maxAttempts(3)
-                    .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(200), 2.0))
-                    .build();
-        }
-
-        /**
-         * The default resubmission policy: 3 submissions in all, 1 s then 2 s apart.
-         */
-        public static RetryConfig defaultResubmission() {
-            return RetryConfig.custom()
-                    .maxAttempts(3)
-                    .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofSeconds(1), 2.0))
-                    .build();
-        }
-
-        /**
-         * The delay after the first poll, and the cap that the growing delay never passes.
-         *
-         * @throws NullPointerException if either is null
-         * @throws IllegalArgumentException if either is not positive, {@code initial > max}, or
-         *         {@code max} is over {@link #MAX_DURATION}
-         */
-        public Builder pollInterval(Duration initial, Duration max) {
-            Arguments.positive(initial, "initial poll interval");
-            Arguments.positive(max, "max poll interval");
-            Arguments.atMost(max, MAX_DURATION, "max poll interval");
-            if (initial.compareTo(max) > 0) {
-                throw new IllegalArgumentException(
-                        "initial poll interval (" + initial + ") must be <= max poll interval (" + max + ")");
-            }
-            this.initialInterval = initial;
-            this.maxInterval = max;
-            return this;
-        }
-
-        /**
-         * How much the delay grows after each poll. Default 2.0; 1.0 polls at a fixed interval.
-         *
-         * @throws IllegalArgumentException unless {@code 1 <= multiplier <= 100}
-         */
-        public Builder backoffMultiplier(double multiplier) {
-            this.multiplier = Arguments.inRange(multiplier, 1.0, 100.0, true, "backoff multiplier");
-            return this;
-        }
-
-        /**
-         * How much more the delay grows after a throttled poll (on top of the normal growth).
-         * Default 2.0.
-         *
-         * @throws IllegalArgumentException unless {@code 1 <= multiplier <= 100}
-         */
-        public Builder throttleBackoffMultiplier(double multiplier) {
-            this.throttleMultiplier = Arguments.inRange(multiplier, 1.0, 100.0, true,
-                    "throttle backoff multiplier");
-            return this;
-        }
-
-        /**
-         * The share of each delay taken off at random, so watches started together drift
-         * apart: a delay {@code d} becomes a value in {@code [d * (1 - jitter), d]}. Default 0.2;
-         * 0 turns jitter off.
-         *
-         * @throws IllegalArgumentException unless {@code 0 <= jitter < 1}
-         */
-        public Builder jitter(double jitter) {
-            this.jitter = Arguments.inRange(jitter, 0.0, 1.0, false, "jitter");
-            return this;
-        }
-
-        /**
-         * The source of jitter. Default {@link ThreadLocalRandom}. A shared watcher calls it
-         * from many threads: give a thread-safe generator (a seeded {@link java.util.Random}
-         * is, and makes a test repeatable).
-         *
-         * @throws NullPointerException if {@code random} is null
-         */
-        public Builder random(RandomGenerator random) {
-            Objects.requireNonNull(random, "random must not be null");
-            this.random = () -> random;
-            return this;
-        }
-
-        /**
-         * The deadline of each watch, counted from subscription; for {@code submitAndWatch},
-         * of each attempt (submission and watch). Default 5 minutes.
-         *
-         * @throws NullPointerException if {@code timeout} is null
-         * @throws IllegalArgumentException if it is not positive or over {@link #MAX_DURATION}
-         */
-        public Builder timeout(Duration timeout) {
-            this.timeout = Arguments.atMost(Arguments.positive(timeout, "timeout"), MAX_DURATION, "timeout");
-            return this;
-        }
-
-        /**
-         * The scheduler for every delay and deadline. Default {@link Schedulers#parallel()},
-         * looked up at each subscription so that {@code StepVerifier.withVirtualTime} takes
-         * effect even for a watcher built before it.
-         *
-         * @throws NullPointerException if {@code scheduler} is null
-         */
-        public Builder scheduler(Scheduler scheduler) {
-            Objects.requireNonNull(scheduler, "scheduler must not be null");
-            this.scheduler = () -> scheduler;
-            return this;
-        }
-
-        /**
-         * A scheduler looked up at each subscription, for schedulers that are replaced at run
-         * time.
-         *
-         * @throws NullPointerException if {@code scheduler} is null
-         */
-        public Builder scheduler(Supplier<? extends Scheduler> scheduler) {
-            this.scheduler = Objects.requireNonNull(scheduler, "scheduler supplier must not be null");
-            return this;
-        }
-
-        /**
-         * How long after polling of an operation starts an OperationNotFound answer is taken to
-         * mean "not readable yet" rather than "does not exist". The window belongs to the poll
-         * loop, which concurrent watches of one operation share: a watch that joins a running
-         * loop gets what is left of it. Default 20 s; zero fails on the first.
-         *
-         * @throws NullPointerException if {@code grace} is null
-         * @throws IllegalArgumentException if it is negative or over {@link #MAX_DURATION}
-         */
-        public Builder notFoundGrace(Duration grace) {
-            this.notFoundGrace = Arguments.atMost(Arguments.notNegative(grace, "notFoundGrace"), MAX_DURATION,
-                    "notFoundGrace");
-            return this;
-        }
-
-        /**
-         * Attempts and backoff for one GetOperation call failing with HTTP 5xx or an I/O error.
-         * Only those failures are retried; the config's own exception predicate can narrow
-         * them further. Its wait durations run on the watcher's scheduler.
-         * Default {@link #defaultTransientRetry()}.
-         *
-         * @throws NullPointerException if {@code config} is null
-         */
-        public Builder transientRetry(RetryConfig config) {
-            Objects.requireNonNull(config, "transientRetry must not be null");
-            this.transientRetry = Retry.of(TRANSIENT_RETRY_NAME, config);
-            return this;
-        }
-
-        /**
-         * As {@link #transientRetry(RetryConfig)}, with a {@link Retry} of your own, e.g. from a
-         * {@code RetryRegistry} whose metrics and events you publish. Only its config and its
-         * counters are used; its waits still run on the watcher's scheduler.
-         *
-         * @throws NullPointerException if {@code retry} is null
-         */
-        public Builder transientRetry(Retry retry) {
-            this.transientRetry = Objects.requireNonNull(retry, "transientRetry must not be null");
-            return this;
-        }
-
-        /**
-         * Attempts and backoff for {@code submitAndWatch}: resubmission after a FAIL with a
-         * {@linkplain OperationFailedException#isRetryable() retryable} code, or after a throttled
-         * submission. The config's exception predicate sees an {@link OperationFailedException}
-         * or the SDK's throttling exception and can narrow what is retried; {@code maxAttempts}
-         * counts submissions. Default {@link #defaultResubmission()}; {@code maxAttempts(1)}
-         * never resubmits.
-         *
-         * @throws NullPointerException if {@code config} is null
-         */
-        public Builder resubmission(RetryConfig config) {
-            Objects.requireNonNull(config, "resubmission must not be null");
-            this.resubmission = Retry.of(RESUBMISSION_NAME, config);
-            return this;
-        }
-
-        /**
-         * As {@link #resubmission(RetryConfig)}, with a {@link Retry} of your own, e.g. from a
-         * {@code RetryRegistry} whose metrics and events you publish.
-         *
-         * @throws NullPointerException if {@code retry} is null
-         */
-        public Builder resubmission(Retry retry) {
-            this.resubmission = Objects.requireNonNull(retry, "resubmission must not be null");
-            return this;
-        }
-
-        /**
-         * A budget that every GetOperation of this watcher draws on (retries included), shared by
-         * all its watches: share one {@link RateLimiter} between watchers, or between the
-         * application's instances' budgets, to keep an account under Cloud Map's limits. A poll
-         * waits for its permit on the watcher's scheduler; when no permit comes within the
-         * limiter's {@code timeoutDuration}, the poll counts as throttled and the watch backs off.
-         * A permit is reserved when the poll is scheduled: a watch cancelled while it waits for
-         * its permit leaves that permit unused.
-         * Default: none (the watcher relies on backoff and the service's throttling).
-         *
-         * <pre>{@code
-         * RateLimiter budget = RateLimiter.of("cloudmap-getoperation", RateLimiterConfig.custom()
-         *     .limitForPeriod(50).limitRefreshPeriod(Duration.ofSeconds(1))
-         *     .timeoutDuration(Duration.ofSeconds(10)).build());
-         * }</pre>
-         * The limiter keeps time with the system clock, not the watcher's scheduler.
-         *
-         * @throws NullPointerException if {@code rateLimiter} is null
-         */
-        public Builder rateLimiter(RateLimiter rateLimiter) {
-            this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter must not be null");
-            return this;
-        }
-
-        /**
-         * Hears polls, throttles, retries and resubmissions, for metrics and logs: once per poll
-         * loop, so watches that share a loop are heard once. An exception it throws is logged
-         * and does not end the watch. Default {@link WatchListener#NONE}.
-         *
-         * @throws NullPointerException if {@code listener} is null
-         */
-        public Builder listener(WatchListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener must not be null");
-            return this;
-        }
-
-        /** A watcher with these settings; the builder can go on being used. */
-        public OperationWatcher build() {
-            return new OperationWatcher(new WatchSettings(client, initialInterval, maxInterval, multiplier,
-                    throttleMultiplier, jitter, random, timeout, scheduler, notFoundGrace, transientRetry,
-                    resubmission, rateLimiter, GuardedListener.guard(listener)));
-        }
     }
 }

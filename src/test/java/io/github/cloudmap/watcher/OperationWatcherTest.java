@@ -37,7 +37,7 @@ class OperationWatcherTest {
     private final ScriptedServiceDiscoveryClient client = ScriptedServiceDiscoveryClient.create();
     private final PollTimes polls = new PollTimes();
 
-    private OperationWatcher.Builder watcher() {
+    private OperationWatcherBuilder watcher() {
         return OperationWatcher.builder(client).jitter(0).listener(polls);
     }
 
@@ -427,7 +427,7 @@ class OperationWatcherTest {
         void aRetryOfTheUsersOwnCountsItsCallsInItsMetrics() {
             client.script("op-1").serverError(503).success();
             io.github.resilience4j.retry.Retry retry = io.github.resilience4j.retry.Retry.of("mine",
-                    OperationWatcher.Builder.defaultTransientRetry());
+                    OperationWatcherBuilder.defaultTransientRetry());
 
             StepVerifier.withVirtualTime(() -> statuses(watcher().transientRetry(retry).build().watch("op-1")))
                     .thenAwait(Duration.ofSeconds(1))
@@ -586,7 +586,7 @@ class OperationWatcherTest {
             client.script("op-1").fail("THROTTLED_REQUEST", "throttled");
             client.script("op-2").success();
             io.github.resilience4j.retry.Retry retry = io.github.resilience4j.retry.Retry.of("mine",
-                    OperationWatcher.Builder.defaultResubmission());
+                    OperationWatcherBuilder.defaultResubmission());
 
             StepVerifier.withVirtualTime(() -> watcher().resubmission(retry).build().submitAndAwait(submission()))
                     .thenAwait(Duration.ofSeconds(2))
@@ -870,7 +870,7 @@ class OperationWatcherTest {
 
         @Test
         void builderSettingsAreValidatedWhenSet() {
-            OperationWatcher.Builder builder = OperationWatcher.builder(client);
+            OperationWatcherBuilder builder = OperationWatcher.builder(client);
             assertThatThrownBy(() -> OperationWatcher.builder(null)).isInstanceOf(NullPointerException.class)
                     .hasMessageContaining("client");
             assertThatThrownBy(() -> builder.pollInterval(Duration.ZERO, Duration.ofSeconds(1)))

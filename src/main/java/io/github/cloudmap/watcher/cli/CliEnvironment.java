@@ -1,6 +1,7 @@
 package io.github.cloudmap.watcher.cli;
 
 import io.github.cloudmap.watcher.OperationWatcher;
+import io.github.cloudmap.watcher.OperationWatcherBuilder;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
@@ -25,7 +26,7 @@ import java.util.function.UnaryOperator;
  *        line in place; false for pipes, logs and tests
  */
 public record CliEnvironment(ClientFactory clients, Clock clock,
-                             UnaryOperator<OperationWatcher.Builder> watcherCustomizer, boolean terminal) {
+                             UnaryOperator<OperationWatcherBuilder> watcherCustomizer, boolean terminal) {
 
     /** @throws NullPointerException if any part is null */
     public CliEnvironment {

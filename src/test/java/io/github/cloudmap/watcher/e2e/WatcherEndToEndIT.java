@@ -9,6 +9,7 @@ import io.github.cloudmap.watcher.CountingListener;
 import io.github.cloudmap.watcher.OperationFailedException;
 import io.github.cloudmap.watcher.OperationTimeoutException;
 import io.github.cloudmap.watcher.OperationWatcher;
+import io.github.cloudmap.watcher.OperationWatcherBuilder;
 import io.github.cloudmap.watcher.WatchListener;
 import io.github.cloudmap.watcher.emulator.CloudMapEmulator;
 import io.github.cloudmap.watcher.emulator.OperationTimings;
@@ -91,7 +92,7 @@ class WatcherEndToEndIT {
         emulator.close();
     }
 
-    private OperationWatcher.Builder watcher() {
+    private OperationWatcherBuilder watcher() {
         return OperationWatcher.builder(client)
                 .pollInterval(Duration.ofMillis(50), Duration.ofMillis(200))
                 .jitter(0)

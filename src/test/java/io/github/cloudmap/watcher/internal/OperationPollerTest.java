@@ -3,6 +3,7 @@ package io.github.cloudmap.watcher.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.cloudmap.watcher.OperationWatcher;
+import io.github.cloudmap.watcher.OperationWatcherBuilder;
 import io.github.cloudmap.watcher.WatchListener;
 import io.github.cloudmap.watcher.testing.ScriptedServiceDiscoveryClient;
 import io.github.cloudmap.watcher.testing.SdkErrors;
@@ -27,8 +28,8 @@ class OperationPollerTest {
     private final OperationPoller poller = new OperationPoller(new WatchSettings(client,
             Duration.ofMillis(500), Duration.ofSeconds(10), 2.0, 2.0, 0.0, Random::new,
             Duration.ofMinutes(5), () -> scheduler, Duration.ofSeconds(20),
-            io.github.resilience4j.retry.Retry.of("t", OperationWatcher.Builder.defaultTransientRetry()),
-            io.github.resilience4j.retry.Retry.of("r", OperationWatcher.Builder.defaultResubmission()),
+            io.github.resilience4j.retry.Retry.of("t", OperationWatcherBuilder.defaultTransientRetry()),
+            io.github.resilience4j.retry.Retry.of("r", OperationWatcherBuilder.defaultResubmission()),
             null, WatchListener.NONE));
 
     @Test
