@@ -31,7 +31,7 @@ public final class SdkErrors {
 
     /** {@code OperationNotFound} for the given ID. */
     public static OperationNotFoundException operationNotFound(String operationId) {
-        return (OperationNotFoundException) OperationNotFoundException.builder()
+        return OperationNotFoundException.builder()
                 .statusCode(400)
                 .message("Operation " + operationId + " not found.")
                 .awsErrorDetails(details("OperationNotFound", "Operation " + operationId + " not found."))
