@@ -39,7 +39,8 @@ public class OperationTimeoutException extends RuntimeException {
                 ? "The submission of a Cloud Map operation"
                 : "Cloud Map operation " + operationId;
         String last = lastObserved == null
-                ? "no status was observed"
+                ? "no status was observed: GetOperation did not answer in time, or answered only"
+                        + " OperationNotFound (check the ID, the Region and the owner account) or throttling"
                 : "last observed status " + lastObserved.statusAsString();
         return what + " did not finish within " + timeout + " (" + last
                 + "); the operation may still complete: Cloud Map cannot cancel operations";
