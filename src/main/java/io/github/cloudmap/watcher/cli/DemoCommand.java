@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationType;
  *
  * <p>Not thread-safe: picocli fills in one instance per command line.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = ManifestVersion.class,
         exitCodeOnInvalidInput = WatchCommand.ERROR, exitCodeOnExecutionException = WatchCommand.ERROR,
         description = "Registers a batch of instances on the embedded emulator while it throttles, and shows"
                 + " how the watcher absorbs it.")

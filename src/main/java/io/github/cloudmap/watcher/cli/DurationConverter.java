@@ -1,5 +1,6 @@
 package io.github.cloudmap.watcher.cli;
 
+import io.github.cloudmap.watcher.OperationWatcherBuilder;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -15,9 +16,11 @@ import picocli.CommandLine.TypeConversionException;
  * {@code 1h30m}, {@code 1.5s}).
  *
  * <p>Zero is accepted (a converter does not know what the duration is for); the commands check
- * the range they need. Anything longer than {@link #MAX} (365 days) is refused in either form: no
- * option of this tool needs more, and a typo such as {@code 99999999999d} should not overflow into
- * some other value. Stateless and thread-safe.
+ * the range they need. Anything longer than {@link #MAX} (1 day, the library's own limit
+ * {@link OperationWatcherBuilder#MAX_DURATION}) is refused in either form: so {@code --timeout 2d}
+ * is refused while the option is read, naming the accepted range, instead of later inside the
+ * watcher; and a typo such as {@code 99999999999d} cannot overflow into some other value.
+ * Stateless and thread-safe.
  *
  * <pre>{@code
  * @Option(names = "--timeout", converter = DurationConverter.class) Duration timeout;
@@ -25,9 +28,12 @@ import picocli.CommandLine.TypeConversionException;
  */
 public final class DurationConverter implements ITypeConverter<Duration> {
 
-    /** The longest duration accepted. */
-    public static final Duration MAX = Duration.ofDays(365);
+    /** The longest duration accepted: {@link OperationWatcherBuilder#MAX_DURATION}, 1 day. */
+    public static final Duration MAX = OperationWatcherBuilder.MAX_DURATION;
 
+    /** {@link #MAX} in words and in both accepted forms: "1 day (24h or PT24H)". */
+    private static final String LIMIT = MAX.toDays() + (MAX.toDays() == 1 ? " day" : " days")
+            + " (" + MAX.toHours() + "h or " + MAX + ")";
     private static final BigDecimal MAX_NANOS = BigDecimal.valueOf(MAX.toNanos());
     private static final Pattern WHOLE = Pattern.compile("(?:\\d+(?:\\.\\d+)?(?:ms|s|m|h|d))+");
     private static final Pattern GROUP = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)");
@@ -90,8 +96,7 @@ public final class DurationConverter implements ITypeConverter<Duration> {
     }
 
     private static TypeConversionException tooLarge(String value) {
-        return new TypeConversionException("'" + value + "' is too large: at most " + MAX.toDays()
-                + " days (365d or P365D)");
+        return new TypeConversionException("'" + value + "' is too large: at most " + LIMIT);
     }
 
     private static TypeConversionException invalid(String value) {

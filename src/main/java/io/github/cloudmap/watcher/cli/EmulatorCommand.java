@@ -1,8 +1,15 @@
 package io.github.cloudmap.watcher.cli;
 
 import io.github.cloudmap.watcher.emulator.CloudMapEmulator;
+import io.github.cloudmap.watcher.emulator.OperationTimings;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -10,20 +17,26 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import software.amazon.awssdk.services.servicediscovery.model.OperationType;
 
 /**
  * {@code emulator}: runs the embedded Cloud Map emulator until Ctrl-C, and prints how to point
  * the AWS CLI, boto3 (or {@code watch}) at it, including how to keep them from prepending
- * DiscoverInstances' host prefix {@code data-} to the endpoint.
+ * DiscoverInstances' host prefix {@code data-} to the endpoint. {@code --operation-duration}
+ * slows operations down so that their SUBMITTED and PENDING statuses can be watched, and
+ * {@code --fail-next} makes the next operation of a type end FAIL, so every outcome of
+ * {@code watch} can be tried from a shell.
  *
  * <pre>{@code
  * cloudmap-watcher emulator --port 4566 --profile realistic-limits
+ * cloudmap-watcher emulator --operation-duration 10s --fail-next REGISTER_INSTANCE=THROTTLED_REQUEST
  * }</pre>
  *
- * <p>Defaults: host 127.0.0.1, port 0 (any free port, printed), seed 0, no request limits.
- * Not thread-safe, except {@link #stop()}.
+ * <p>Defaults: host 127.0.0.1, port 0 (any free port, printed), seed 0, no request limits,
+ * {@link OperationTimings#defaults()}, no failing operations. Not thread-safe, except
+ * {@link #stop()}.
  */
-@Command(name = "emulator", mixinStandardHelpOptions = true,
+@Command(name = "emulator", mixinStandardHelpOptions = true, versionProvider = ManifestVersion.class,
         exitCodeOnInvalidInput = WatchCommand.ERROR, exitCodeOnExecutionException = WatchCommand.ERROR,
         description = "Runs a local AWS Cloud Map emulator (AWS JSON 1.1 over HTTP) until interrupted.")
 public final class EmulatorCommand implements Callable<Integer> {
@@ -51,6 +64,18 @@ public final class EmulatorCommand implements Callable<Integer> {
             description = "Seed for IDs and random faults (default: ${DEFAULT-VALUE}).")
     private long seed;
 
+    @Option(names = "--operation-duration", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long every operation takes: half SUBMITTED, then half PENDING, then SUCCESS"
+                    + " (e.g. 10s, up to 1d). Default: the emulator's scaled-down real timings (0.3 s to 4 s).")
+    private Duration operationDuration;
+
+    @Option(names = "--fail-next", paramLabel = "TYPE=ERROR_CODE", converter = FailNext.Converter.class,
+            description = "Repeatable. The next operation of TYPE ends FAIL with ERROR_CODE; give it n times to fail"
+                    + " the next n. TYPE: CREATE_NAMESPACE, DELETE_NAMESPACE, UPDATE_NAMESPACE, UPDATE_SERVICE,"
+                    + " REGISTER_INSTANCE, DEREGISTER_INSTANCE. ERROR_CODE: e.g. THROTTLED_REQUEST, ACCESS_DENIED,"
+                    + " INTERNAL_FAILURE, CANNOT_CREATE_HOSTED_ZONE.")
+    private List<FailNext> failNext = new ArrayList<>();
+
     private final CountDownLatch stop = new CountDownLatch(1);
 
     @Override
@@ -59,10 +84,12 @@ public final class EmulatorCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "Unknown --profile '" + profile + "': the only profile is " + REALISTIC_LIMITS);
         }
+        Map<OperationType, PlannedFailures> failures = plannedFailures();
         CloudMapEmulator emulator;
         try {
             emulator = CloudMapEmulator.builder().host(host).port(port).seed(seed)
                     .realisticLimits(REALISTIC_LIMITS.equals(profile))
+                    .operationTimings(timings())
                     .start();
         } catch (RuntimeException e) {
             spec.commandLine().getErr().println("error: " + e.getMessage());
@@ -74,7 +101,10 @@ public final class EmulatorCommand implements Callable<Integer> {
         }, "cloudmap-emulator-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            printInstructions(emulator);
+            // Planned before the banner, so no request can reach the emulator ahead of them.
+            failures.values().forEach(f -> emulator.faults()
+                    .failNextOperations(f.plan().type(), f.count(), f.plan().errorCode(), f.plan().errorMessage()));
+            printInstructions(emulator, failures);
             // Unbounded on purpose: a server runs until Ctrl-C (the hook) or stop().
             stop.await();
         } finally {
@@ -93,11 +123,49 @@ public final class EmulatorCommand implements Callable<Integer> {
         stop.countDown();
     }
 
-    private void printInstructions(CloudMapEmulator emulator) {
+    /** The same --fail-next given n times fails the next n operations of its type. */
+    private record PlannedFailures(FailNext plan, int count) { }
+
+    /**
+     * The --fail-next options by type, in the order given.
+     *
+     * @throws ParameterException if one type is given two different error codes: the emulator
+     *         keeps one planned failure per type
+     */
+    private Map<OperationType, PlannedFailures> plannedFailures() {
+        Map<OperationType, PlannedFailures> byType = new LinkedHashMap<>();
+        for (FailNext plan : failNext) {
+            PlannedFailures earlier = byType.get(plan.type());
+            if (earlier != null && !earlier.plan().errorCode().equals(plan.errorCode())) {
+                throw new ParameterException(spec.commandLine(), "--fail-next gives " + plan.type()
+                        + " two error codes, " + earlier.plan().errorCode() + " and " + plan.errorCode()
+                        + ": the next operations of one type can fail with one code only");
+            }
+            byType.put(plan.type(), new PlannedFailures(plan, earlier == null ? 1 : earlier.count() + 1));
+        }
+        return byType;
+    }
+
+    private OperationTimings timings() {
+        if (operationDuration == null) {
+            return OperationTimings.defaults();
+        }
+        Duration submitted = operationDuration.dividedBy(2);
+        return OperationTimings.uniform(submitted, operationDuration.minus(submitted));
+    }
+
+    private void printInstructions(CloudMapEmulator emulator, Map<OperationType, PlannedFailures> failures) {
         URI url = emulator.endpoint();
         PrintWriter out = spec.commandLine().getOut();
         out.println("Cloud Map emulator listening on " + url + " (account " + emulator.accountId() + ", region "
                 + emulator.region() + ", seed " + seed + ", " + (profile == null ? "no request limits" : profile) + ")");
+        out.println("Operations: " + describeTimings());
+        if (!failures.isEmpty()) {
+            List<String> planned = new ArrayList<>();
+            failures.values().forEach(f -> planned.add((f.count() == 1 ? "the next " : "the next " + f.count() + " ")
+                    + f.plan().type() + " with " + f.plan().errorCode()));
+            out.println("Will end FAIL: " + String.join("; ", planned));
+        }
         out.println("Requests are not signature-checked: any credentials work. With the AWS CLI:");
         // AWS CLI v1 reads AWS_DEFAULT_REGION, v2 and the SDKs AWS_REGION: set both.
         out.println("  export AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_REGION=" + emulator.region()
@@ -105,10 +173,36 @@ public final class EmulatorCommand implements Callable<Integer> {
         out.println("  aws servicediscovery create-http-namespace --endpoint-url " + url + " --name demo.local");
         out.println("  aws servicediscovery get-operation --endpoint-url " + url + " --operation-id <operation-id>");
         printDiscoverInstancesHint(out, url);
-        out.println("Or watch an operation with this tool:");
-        out.println("  watch --endpoint-url " + url + " --region " + emulator.region() + " <operation-id>");
+        String tool = JarCommand.current();
+        String watch = "watch --endpoint-url " + url + " --region " + emulator.region() + " <operation-id>";
+        out.println("Or watch an operation with this tool, in a shell with the exports above:");
+        out.println("  " + tool + " " + watch);
+        out.println("  or, after alias cloudmap-watcher='" + tool + "' (see the README): cloudmap-watcher " + watch);
         out.println("Press Ctrl-C to stop.");
         out.flush();
+    }
+
+    private String describeTimings() {
+        if (operationDuration != null) {
+            Duration submitted = operationDuration.dividedBy(2);
+            return "each takes " + seconds(operationDuration) + ": " + seconds(submitted) + " SUBMITTED, "
+                    + seconds(operationDuration.minus(submitted)) + " PENDING, then SUCCESS (--operation-duration)";
+        }
+        // Read from the defaults themselves, so the banner cannot drift from them.
+        OperationTimings defaults = OperationTimings.defaults();
+        return "the emulator's default timings, SUBMITTED + PENDING: namespaces "
+                + phases(defaults, OperationType.CREATE_NAMESPACE) + " (public DNS longer), services "
+                + phases(defaults, OperationType.UPDATE_SERVICE) + ", instances "
+                + phases(defaults, OperationType.REGISTER_INSTANCE) + "; slow them down with --operation-duration";
+    }
+
+    private static String phases(OperationTimings timings, OperationType type) {
+        return seconds(timings.submitted(type)) + " + " + seconds(timings.pending(type));
+    }
+
+    /** "0.5 s", "2 s": milliseconds are precise enough for a banner. */
+    private static String seconds(Duration duration) {
+        return BigDecimal.valueOf(duration.toMillis()).movePointLeft(3).stripTrailingZeros().toPlainString() + " s";
     }
 
     /**

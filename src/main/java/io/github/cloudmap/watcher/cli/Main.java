@@ -15,9 +15,11 @@ import picocli.CommandLine.Spec;
  * java -jar target/cloudmap-operation-watcher-0.1.0-SNAPSHOT-cli.jar watch <operation-id>
  * }</pre>
  *
+ * <p>{@code --version} prints the jar's {@code Implementation-Version} ({@link ManifestVersion}).
+ *
  * <p>Not thread-safe: one instance per command line.
  */
-@Command(name = "cloudmap-watcher", mixinStandardHelpOptions = true, version = "cloudmap-watcher 0.1.0",
+@Command(name = "cloudmap-watcher", mixinStandardHelpOptions = true, versionProvider = ManifestVersion.class,
         exitCodeOnInvalidInput = WatchCommand.ERROR, exitCodeOnExecutionException = WatchCommand.ERROR,
         description = "Waits for AWS Cloud Map operations, and runs a local Cloud Map emulator to try it on.",
         subcommands = CommandLine.HelpCommand.class)

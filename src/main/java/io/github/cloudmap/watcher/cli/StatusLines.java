@@ -2,6 +2,7 @@ package io.github.cloudmap.watcher.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
@@ -10,11 +11,15 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationStatus;
 
 /**
  * Formats one status change of an operation as one output line: aligned text for people, or a
- * JSON object for scripts ({@code jq}).
+ * JSON object for scripts ({@code jq}); and, in JSON, the outcome of a watch that ended without
+ * a final status, so a pipeline reading stdout learns how it ended.
  *
  * <p>Text: {@code 2026-11-27T11:40:01.123Z  <id>  REGISTER_INSTANCE  FAIL  THROTTLED_REQUEST: Rate exceeded}.
  * JSON: {@code {"time":"...","operationId":"...","type":"...","status":"...","updateDate":"...",
- * "errorCode":...,"errorMessage":...,"targets":{...}}}, absent fields left out.
+ * "errorCode":...,"errorMessage":...,"targets":{...}}}, absent fields left out. Outcomes:
+ * {@code {"outcome":"TIMEOUT","time":"...","operationId":"...","lastStatus":"PENDING"|null,
+ * "timeout":"PT5M","message":"..."}} and {@code {"outcome":"ERROR","time":"...","operationId":"...",
+ * "error":"<exception class>","message":"..."}}.
  *
  * <p>Thread-safe (Jackson's {@link ObjectMapper} is, once configured).
  */
@@ -61,5 +66,40 @@ final class StatusLines {
             }
         }
         return node.toString();
+    }
+
+    /**
+     * The outcome of a watch whose deadline passed.
+     *
+     * @param last the last status seen, or null if none was
+     * @param message what the command prints on stderr
+     */
+    static String jsonTimeout(Instant seen, String operationId, Operation last, Duration timeout, String message) {
+        ObjectNode node = outcome("TIMEOUT", seen, operationId);
+        if (last == null) {
+            node.putNull("lastStatus");
+        } else {
+            node.put("lastStatus", last.statusAsString());
+        }
+        return node.put("timeout", timeout.toString()).put("message", message).toString();
+    }
+
+    /**
+     * The outcome of a watch that ended in an error other than a timeout.
+     *
+     * @param message what the command prints on stderr, without its {@code "error: "} prefix
+     */
+    static String jsonError(Instant seen, String operationId, Throwable error, String message) {
+        return outcome("ERROR", seen, operationId)
+                .put("error", error.getClass().getName())
+                .put("message", message)
+                .toString();
+    }
+
+    private static ObjectNode outcome(String outcome, Instant seen, String operationId) {
+        return JSON.createObjectNode()
+                .put("outcome", outcome)
+                .put("time", seen.toString())
+                .put("operationId", operationId);
     }
 }

@@ -27,6 +27,9 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationStatus;
 /**
  * {@code watch <operation-id>}: waits for one Cloud Map operation and prints a line per status
  * change; the exit code says how it ended (0 SUCCESS, 1 FAIL, 2 timed out, 3 any other error).
+ * With {@code --json}, stdout carries one JSON object per status change, and one more for a
+ * timeout or an error ({@code "outcome": "TIMEOUT"} or {@code "ERROR"}, see {@link StatusLines}),
+ * so a script reading stdout always learns how the watch ended; the messages stay on stderr.
  *
  * <p>The client uses the default AWS credential chain, the region from {@code --region} or the
  * default region provider chain, and no SDK retries: the watcher retries throttled and
@@ -38,7 +41,7 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationStatus;
  *
  * <p>Not thread-safe: picocli fills in one instance per command line.
  */
-@Command(name = "watch", mixinStandardHelpOptions = true,
+@Command(name = "watch", mixinStandardHelpOptions = true, versionProvider = ManifestVersion.class,
         exitCodeOnInvalidInput = WatchCommand.ERROR, exitCodeOnExecutionException = WatchCommand.ERROR,
         description = "Waits for a Cloud Map operation (GetOperation with backoff) and prints each status change.",
         exitCodeListHeading = "%nExit codes:%n",
@@ -81,7 +84,8 @@ public final class WatchCommand implements Callable<Integer> {
             description = "Give up after this long: 30s, 5m, 2h or ISO-8601 (default: ${DEFAULT-VALUE}).")
     private Duration timeout;
 
-    @Option(names = "--json", description = "Print one JSON object per status change.")
+    @Option(names = "--json", description = "Print one JSON object per status change; on a timeout or an"
+            + " error, one object with \"outcome\": \"TIMEOUT\" or \"ERROR\" (messages still go to stderr).")
     private boolean json;
 
     /** @throws NullPointerException if {@code env} is null */
@@ -133,10 +137,8 @@ public final class WatchCommand implements Callable<Integer> {
     }
 
     private void print(Operation operation) {
-        PrintWriter out = spec.commandLine().getOut();
         var now = env.clock().instant();
-        out.println(json ? StatusLines.json(now, operation) : StatusLines.text(now, operation));
-        out.flush();
+        out(json ? StatusLines.json(now, operation) : StatusLines.text(now, operation));
     }
 
     private int outcome(Operation last) {
@@ -154,13 +156,23 @@ public final class WatchCommand implements Callable<Integer> {
                 : notFound ? "none (Cloud Map answered OperationNotFound: check the operation ID, the region"
                         + " and --owner-account)"
                 : "none (no GetOperation answered in time)";
-        err("Timed out after " + e.timeout() + " waiting for " + operationId + "; last status seen: " + seen
-                + ". Cloud Map cannot cancel operations: it may still finish; run watch again to follow it.");
+        String message = "Timed out after " + e.timeout() + " waiting for " + operationId + "; last status seen: "
+                + seen + ". Cloud Map cannot cancel operations: it may still finish; run watch again to follow it.";
+        err(message);
+        if (json) {
+            out(StatusLines.jsonTimeout(env.clock().instant(), operationId, last, e.timeout(), message));
+        }
         return TIMED_OUT;
     }
 
     private int error(Throwable failure) {
-        err("error: " + describe(FailureClassifier.unwrap(failure)));
+        Throwable cause = FailureClassifier.unwrap(failure);
+        String message = describe(cause);
+        err("error: " + message);
+        if (json) {
+            // A jq pipeline reads stdout only: without this line it would get nothing at all.
+            out(StatusLines.jsonError(env.clock().instant(), operationId, cause, message));
+        }
         return ERROR;
     }
 
@@ -175,6 +187,12 @@ public final class WatchCommand implements Callable<Integer> {
         }
         String message = error.getMessage();
         return message == null ? error.getClass().getName() : message;
+    }
+
+    private void out(String line) {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(line);
+        out.flush();
     }
 
     private void err(String message) {

@@ -15,9 +15,11 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationType;
  * throttling and server errors, latency, hung or reset connections, and failing operations.
  *
  * <p>Thread-safe: every method may be called while requests are being served; each setter
- * returns {@code this} for chaining. {@code action} is an operation name such as
- * {@code "GetOperation"}; {@code "*"} stands for every action that has no setting of its own
- * (for rate limits, {@code "*"} is one bucket shared by those actions).
+ * returns {@code this} for chaining. {@code action} is the name of one of the 30 operations of
+ * Cloud Map's API, such as {@code "GetOperation"}, spelled as in the API; {@code "*"} stands for
+ * every action that has no setting of its own (for rate limits, {@code "*"} is one bucket shared
+ * by those actions). Any other name throws {@link IllegalArgumentException} naming the closest
+ * operations, since a misspelt one would never match a request.
  *
  * <p>Defaults: no faults at all. Random decisions come from a {@link Random} seeded with the
  * emulator seed, and rate limits use the emulator clock, so a run is repeatable. {@link #reset()}
@@ -40,7 +42,7 @@ public final class FaultInjector {
     /** A failure planned for the next operations of one type. */
     record PlannedFailure(String errorCode, String errorMessage) { }
 
-    private static final String ALL = "*";
+    private static final String ALL = ActionNames.ALL;
 
     private final Clock clock;
     private final long seed;
@@ -66,10 +68,11 @@ public final class FaultInjector {
      * Limits {@code action} with a token bucket that starts full with {@code burst} tokens and
      * refills {@code permitsPerSecond} per second of emulator clock time.
      *
-     * @throws IllegalArgumentException if permitsPerSecond is not positive or burst is below 1
+     * @throws IllegalArgumentException if action is unknown, permitsPerSecond is not positive or
+     *         burst is below 1
      */
     public synchronized FaultInjector rateLimit(String action, double permitsPerSecond, int burst) {
-        buckets.put(checkAction(action), new TokenBucket(permitsPerSecond, burst, clock.instant()));
+        buckets.put(ActionNames.requireKnown(action), new TokenBucket(permitsPerSecond, burst, clock.instant()));
         return this;
     }
 
@@ -97,58 +100,74 @@ public final class FaultInjector {
     /**
      * Answers {@code ThrottlingException} to each request of {@code action} with probability p.
      *
-     * @throws IllegalArgumentException if p is outside [0, 1]
+     * @throws IllegalArgumentException if action is unknown or p is outside [0, 1]
      */
     public synchronized FaultInjector throttleProbability(String action, double p) {
-        throttleProbability.put(checkAction(action), checkProbability(p));
+        throttleProbability.put(ActionNames.requireKnown(action), checkProbability(p));
         return this;
     }
 
     /**
      * Answers HTTP 500 {@code InternalFailure} to each request of {@code action} with probability p.
      *
-     * @throws IllegalArgumentException if p is outside [0, 1]
+     * @throws IllegalArgumentException if action is unknown or p is outside [0, 1]
      */
     public synchronized FaultInjector serverErrorProbability(String action, double p) {
-        serverErrorProbability.put(checkAction(action), checkProbability(p));
+        serverErrorProbability.put(ActionNames.requireKnown(action), checkProbability(p));
         return this;
     }
 
     /**
      * Delays every answer to {@code action} by {@code delay} (without blocking a thread).
      *
-     * @throws IllegalArgumentException if delay is negative
+     * @throws IllegalArgumentException if action is unknown or delay is negative
      */
     public synchronized FaultInjector latency(String action, Duration delay) {
         Objects.requireNonNull(delay, "delay");
         if (delay.isNegative()) {
             throw new IllegalArgumentException("delay must not be negative, got " + delay);
         }
-        latency.put(checkAction(action), delay);
+        latency.put(ActionNames.requireKnown(action), delay);
         return this;
     }
 
-    /** The next n requests of {@code action} are never answered; the connection stays open. */
+    /**
+     * The next n requests of {@code action} are never answered; the connection stays open.
+     *
+     * @throws IllegalArgumentException if action is unknown or n is negative
+     */
     public synchronized FaultInjector hangNext(String action, int n) {
-        hangNext.put(checkAction(action), checkCount(n));
+        hangNext.put(ActionNames.requireKnown(action), checkCount(n));
         return this;
     }
 
-    /** The next n requests of {@code action} get their connection closed without an answer. */
+    /**
+     * The next n requests of {@code action} get their connection closed without an answer.
+     *
+     * @throws IllegalArgumentException if action is unknown or n is negative
+     */
     public synchronized FaultInjector resetNext(String action, int n) {
-        resetNext.put(checkAction(action), checkCount(n));
+        resetNext.put(ActionNames.requireKnown(action), checkCount(n));
         return this;
     }
 
-    /** The next n requests of {@code action} are answered {@code ThrottlingException}. */
+    /**
+     * The next n requests of {@code action} are answered {@code ThrottlingException}.
+     *
+     * @throws IllegalArgumentException if action is unknown or n is negative
+     */
     public synchronized FaultInjector throttleNext(String action, int n) {
-        throttleNext.put(checkAction(action), checkCount(n));
+        throttleNext.put(ActionNames.requireKnown(action), checkCount(n));
         return this;
     }
 
-    /** The next n requests of {@code action} are answered HTTP 500 {@code InternalFailure}. */
+    /**
+     * The next n requests of {@code action} are answered HTTP 500 {@code InternalFailure}.
+     *
+     * @throws IllegalArgumentException if action is unknown or n is negative
+     */
     public synchronized FaultInjector serverErrorNext(String action, int n) {
-        serverErrorNext.put(checkAction(action), checkCount(n));
+        serverErrorNext.put(ActionNames.requireKnown(action), checkCount(n));
         return this;
     }
 
@@ -261,14 +280,6 @@ public final class FaultInjector {
             }
         }
         return false;
-    }
-
-    private static String checkAction(String action) {
-        Objects.requireNonNull(action, "action");
-        if (action.isBlank()) {
-            throw new IllegalArgumentException("action must be an operation name such as GetOperation, or \"*\"");
-        }
-        return action;
     }
 
     private static double checkProbability(double p) {

@@ -67,6 +67,25 @@ public final class OperationTimings {
     }
 
     /**
+     * Every operation, public DNS namespaces included, stays {@code submitted} in SUBMITTED, then
+     * {@code pending} in PENDING: what the {@code emulator} command's {@code --operation-duration}
+     * sets, so that a person can watch the statuses go by.
+     *
+     * @throws IllegalArgumentException if a duration is negative
+     * @throws NullPointerException if an argument is null
+     */
+    public static OperationTimings uniform(Duration submitted, Duration pending) {
+        Phases phases = checked(submitted, pending);
+        Map<OperationType, Phases> map = new EnumMap<>(OperationType.class);
+        for (OperationType type : OperationType.values()) {
+            if (type != OperationType.UNKNOWN_TO_SDK_VERSION) {
+                map.put(type, phases);
+            }
+        }
+        return new OperationTimings(map, phases);
+    }
+
+    /**
      * Returns a copy where operations of {@code type} stay {@code submitted} in SUBMITTED, then
      * {@code pending} in PENDING. For CREATE_NAMESPACE and DELETE_NAMESPACE this does not change
      * public DNS namespaces: use {@link #withPublicDnsNamespace} for those.

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpMethod;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.function.BiFunction;
@@ -16,6 +17,7 @@ import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.netty.channel.AbortedException;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
@@ -24,7 +26,9 @@ import reactor.netty.http.server.HttpServerResponse;
  * body, counts the request, applies the fault plan, dispatches, and writes AWS JSON 1.1 answers.
  *
  * <p>Thread-safe; one instance serves every connection. Nothing a client sends escapes as an
- * exception: every answer, including failures of the emulator itself, is a well-formed JSON error.
+ * exception: every answer, including failures of the emulator itself, is a well-formed JSON error
+ * (logged at ERROR). A client that closes its connection before its answer gets none, and that is
+ * logged at DEBUG only: clients give up on requests all the time.
  */
 final class WireHandler implements BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> {
 
@@ -71,7 +75,7 @@ final class WireHandler implements BiFunction<HttpServerRequest, HttpServerRespo
                 return readBody(request)
                         .doOnError(e -> countRefusal.run())
                         .flatMap(bytes -> answer(action, bytes, response))
-                        .onErrorResume(e -> send(response, asError(e)));
+                        .onErrorResume(e -> answerFailure(response, e));
             } catch (CloudMapError e) {
                 countRefusal.run();
                 return send(response, e);
@@ -102,7 +106,7 @@ final class WireHandler implements BiFunction<HttpServerRequest, HttpServerRespo
             case ERROR -> send(response, decision.error());
             case NONE -> Mono.fromCallable(() -> dispatcher.dispatch(action, body))
                     .flatMap(result -> send(response, 200, result))
-                    .onErrorResume(e -> send(response, asError(e)));
+                    .onErrorResume(e -> answerFailure(response, e));
         };
         Duration latency = decision.latency();
         return latency.isZero() ? outcome : Mono.delay(latency).then(outcome);
@@ -167,6 +171,36 @@ final class WireHandler implements BiFunction<HttpServerRequest, HttpServerRespo
                 .header("Content-Length", Integer.toString(bytes.length))
                 .sendByteArray(Mono.just(bytes))
                 .then();
+    }
+
+    /** Answers a request that failed on its way through the emulator, unless its client has gone. */
+    private Mono<Void> answerFailure(HttpServerResponse response, Throwable e) {
+        if (clientGone(e)) {
+            // A client that gives up (a timeout, Ctrl-C) closes its connection: that is normal, not
+            // an emulator failure, and there is no one left to answer.
+            LOG.debug("A client closed its connection before the emulator answered: {}", e.toString());
+            return Mono.empty();
+        }
+        return send(response, asError(e));
+    }
+
+    /**
+     * True when {@code e}, or a cause of it, says the connection was closed from the client's
+     * side: reactor-netty's {@link AbortedException} (the request body or the answer was cut
+     * off), a closed channel, or an I/O error from a reset or broken connection.
+     */
+    static boolean clientGone(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof AbortedException || t instanceof ClosedChannelException) {
+                return true;
+            }
+            String message = t.getMessage();
+            if (t instanceof IOException && message != null
+                    && (message.contains("Connection reset") || message.contains("Broken pipe"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static CloudMapError asError(Throwable e) {

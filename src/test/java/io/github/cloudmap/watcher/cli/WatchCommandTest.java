@@ -167,6 +167,92 @@ class WatchCommandTest {
     }
 
     @Test
+    void jsonModePrintsATimeoutOutcomeOnStdoutAndKeepsTheMessageOnStderr() throws Exception {
+        client.script("op-1").submitted().pending();
+        WatchCommand watch = parsed("watch", "op-1", "--json", "--timeout", "90s");
+
+        StepVerifier.withVirtualTime(() -> watch.exitCode(client))
+                .thenAwait(Duration.ofSeconds(90))
+                .expectNext(WatchCommand.TIMED_OUT)
+                .verifyComplete();
+
+        List<String> lines = outLines();
+        assertThat(lines).hasSize(3);
+        JsonNode outcome = new ObjectMapper().readTree(lines.get(2));
+        assertThat(outcome.get("outcome").asText()).isEqualTo("TIMEOUT");
+        assertThat(outcome.get("operationId").asText()).isEqualTo("op-1");
+        assertThat(outcome.get("lastStatus").asText()).isEqualTo("PENDING");
+        assertThat(outcome.get("timeout").asText()).isEqualTo("PT1M30S");
+        assertThat(outcome.get("time").asText()).isEqualTo("2026-01-02T03:04:05Z");
+        assertThat(err.toString()).contains("Timed out after PT1M30S", "last status seen: PENDING");
+    }
+
+    @Test
+    void jsonModeTimeoutWithoutAnyStatusHasANullLastStatus() throws Exception {
+        client.script("op-typo").notFound();
+        WatchCommand watch = parsed("watch", "op-typo", "--json", "--timeout", "10s");
+
+        StepVerifier.withVirtualTime(() -> watch.exitCode(client))
+                .thenAwait(Duration.ofSeconds(10))
+                .expectNext(WatchCommand.TIMED_OUT)
+                .verifyComplete();
+
+        JsonNode outcome = new ObjectMapper().readTree(outLines().get(0));
+        assertThat(outcome.get("outcome").asText()).isEqualTo("TIMEOUT");
+        assertThat(outcome.get("lastStatus").isNull()).isTrue();
+        assertThat(outcome.get("message").asText()).contains("OperationNotFound");
+    }
+
+    @Test
+    void jsonModePrintsAnErrorOutcomeOnStdoutAndKeepsTheMessageOnStderr() throws Exception {
+        client.script("op-1").error(() -> SdkErrors.serviceError(400, "AccessDeniedException", "not allowed"));
+
+        assertThat(execute("watch", "--json", "op-1")).isEqualTo(WatchCommand.ERROR);
+
+        assertThat(outLines()).hasSize(1);
+        JsonNode outcome = new ObjectMapper().readTree(outLines().get(0));
+        assertThat(outcome.get("outcome").asText()).isEqualTo("ERROR");
+        assertThat(outcome.get("operationId").asText()).isEqualTo("op-1");
+        assertThat(outcome.get("error").asText()).endsWith("ServiceDiscoveryException");
+        assertThat(outcome.get("message").asText())
+                .isEqualTo("Cloud Map answered AccessDeniedException (HTTP 400): not allowed");
+        assertThat(err.toString()).contains("error: Cloud Map answered AccessDeniedException");
+    }
+
+    @Test
+    void jsonModePrintsAnErrorOutcomeWhenTheClientCannotBeBuilt() throws Exception {
+        clients = (region, endpoint) -> {
+            throw SdkClientException.create("Unable to load region from any of the providers in the chain");
+        };
+
+        assertThat(execute("watch", "--json", "op-1")).isEqualTo(WatchCommand.ERROR);
+
+        JsonNode outcome = new ObjectMapper().readTree(out.toString().strip());
+        assertThat(outcome.get("outcome").asText()).isEqualTo("ERROR");
+        assertThat(outcome.get("error").asText()).isEqualTo(SdkClientException.class.getName());
+        assertThat(outcome.get("message").asText()).startsWith("Unable to load region");
+    }
+
+    @Test
+    void textModePrintsNothingOnStdoutForAnError() {
+        client.script("op-1").error(() -> SdkErrors.serviceError(400, "AccessDeniedException", "not allowed"));
+
+        assertThat(execute("watch", "op-1")).isEqualTo(WatchCommand.ERROR);
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void versionComesFromTheManifestOrSaysDevelopmentBuild() {
+        assertThat(execute("--version")).isZero();
+        // Test classes run from target/classes, where there is no manifest: the fallback shows.
+        String expected = ManifestVersion.line(Main.class.getPackage().getImplementationVersion());
+        assertThat(out.toString().strip()).isEqualTo(expected).startsWith("cloudmap-watcher ");
+        assertThat(ManifestVersion.line(null)).isEqualTo("cloudmap-watcher development build");
+        assertThat(ManifestVersion.line(" ")).isEqualTo("cloudmap-watcher development build");
+        assertThat(ManifestVersion.line("0.1.0-SNAPSHOT")).isEqualTo("cloudmap-watcher 0.1.0-SNAPSHOT");
+    }
+
+    @Test
     void theOwnerAccountIsSentWithEveryGetOperation() {
         client.script("op-1").success();
 
@@ -225,7 +311,23 @@ class WatchCommandTest {
     void aHugeTimeoutExits3SayingItIsTooLarge() {
         // 106752d is just over 2^63 nanoseconds: it used to wrap around to a negative duration.
         assertThat(execute("watch", "op-1", "--timeout", "106752d")).isEqualTo(WatchCommand.ERROR);
-        assertThat(err.toString()).contains("'106752d' is too large: at most 365 days");
+        assertThat(err.toString()).contains("'106752d' is too large: at most 1 day (24h or PT24H)");
+    }
+
+    @Test
+    void aTimeoutOverTheLibrarysLimitIsRefusedByTheOptionNotByTheWatcher() {
+        // It used to pass the option and fail in the builder: "invalid input: timeout must be at most PT24H".
+        assertThat(execute("watch", "op-1", "--timeout", "2d")).isEqualTo(WatchCommand.ERROR);
+        assertThat(err.toString()).contains("--timeout", "'2d' is too large: at most 1 day (24h or PT24H)")
+                .doesNotContain("invalid input");
+        assertThat(client.requests()).isEmpty();
+    }
+
+    @Test
+    void aTimeoutOfExactlyOneDayIsAccepted() {
+        client.script("op-1").success();
+
+        assertThat(execute("watch", "op-1", "--timeout", "24h")).isZero();
     }
 
     @Test

@@ -23,34 +23,39 @@ class FaultInjectorTest {
 
     @Test
     void nextNCountersAreConsumedInOrderHangResetThrottleServerError() {
-        faults.hangNext("A", 1).resetNext("A", 1).throttleNext("A", 1).serverErrorNext("A", 1);
-        assertThat(faults.decide("A").kind()).isEqualTo(FaultDecision.Kind.HANG);
-        assertThat(faults.decide("A").kind()).isEqualTo(FaultDecision.Kind.RESET);
-        FaultDecision throttle = faults.decide("A");
+        faults.hangNext("GetOperation", 1).resetNext("GetOperation", 1).throttleNext("GetOperation", 1)
+                .serverErrorNext("GetOperation", 1);
+        assertThat(faults.decide("GetOperation").kind()).isEqualTo(FaultDecision.Kind.HANG);
+        assertThat(faults.decide("GetOperation").kind()).isEqualTo(FaultDecision.Kind.RESET);
+        FaultDecision throttle = faults.decide("GetOperation");
         assertThat(throttle.error().type()).isEqualTo("ThrottlingException");
         assertThat(throttle.error().status()).isEqualTo(400);
-        FaultDecision error = faults.decide("A");
+        FaultDecision error = faults.decide("GetOperation");
         assertThat(error.error().type()).isEqualTo("InternalFailure");
         assertThat(error.error().status()).isEqualTo(500);
-        assertThat(faults.decide("A").kind()).isEqualTo(FaultDecision.Kind.NONE);
+        assertThat(faults.decide("GetOperation").kind()).isEqualTo(FaultDecision.Kind.NONE);
     }
 
     @Test
     void wildcardAppliesToActionsWithoutTheirOwnSetting() {
-        faults.latency("*", Duration.ofMillis(5)).latency("B", Duration.ofMillis(9)).throttleNext("*", 1);
-        FaultDecision b = faults.decide("B");
-        assertThat(b.kind()).as("B has no throttleNext of its own: the \"*\" one applies").isEqualTo(FaultDecision.Kind.ERROR);
-        assertThat(b.latency()).as("B's own latency wins over \"*\"").isEqualTo(Duration.ofMillis(9));
-        FaultDecision c = faults.decide("C");
-        assertThat(c.kind()).as("the one \"*\" throttle was used up by B").isEqualTo(FaultDecision.Kind.NONE);
-        assertThat(c.latency()).as("C has no latency of its own: the \"*\" one applies").isEqualTo(Duration.ofMillis(5));
+        faults.latency("*", Duration.ofMillis(5)).latency("ListServices", Duration.ofMillis(9)).throttleNext("*", 1);
+        FaultDecision services = faults.decide("ListServices");
+        assertThat(services.kind()).as("ListServices has no throttleNext of its own: the \"*\" one applies")
+                .isEqualTo(FaultDecision.Kind.ERROR);
+        assertThat(services.latency()).as("ListServices' own latency wins over \"*\"")
+                .isEqualTo(Duration.ofMillis(9));
+        FaultDecision namespaces = faults.decide("ListNamespaces");
+        assertThat(namespaces.kind()).as("the one \"*\" throttle was used up by ListServices")
+                .isEqualTo(FaultDecision.Kind.NONE);
+        assertThat(namespaces.latency()).as("ListNamespaces has no latency of its own: the \"*\" one applies")
+                .isEqualTo(Duration.ofMillis(5));
     }
 
     @Test
     void probabilitiesRepeatUnderTheSeed() {
-        faults.throttleProbability("A", 0.3);
+        faults.throttleProbability("GetOperation", 0.3);
         List<FaultDecision.Kind> first = kinds(50);
-        faults.reset().throttleProbability("A", 0.3);
+        faults.reset().throttleProbability("GetOperation", 0.3);
         assertThat(kinds(50)).isEqualTo(first);
         assertThat(first).contains(FaultDecision.Kind.ERROR, FaultDecision.Kind.NONE);
     }
@@ -58,7 +63,7 @@ class FaultInjectorTest {
     private List<FaultDecision.Kind> kinds(int n) {
         List<FaultDecision.Kind> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(faults.decide("A").kind());
+            out.add(faults.decide("GetOperation").kind());
         }
         return out;
     }
@@ -94,11 +99,45 @@ class FaultInjectorTest {
 
     @Test
     void argumentsAreValidated() {
-        assertThatThrownBy(() -> faults.throttleProbability("A", 1.5)).hasMessageContaining("[0, 1]");
-        assertThatThrownBy(() -> faults.hangNext("A", -1)).hasMessageContaining(">= 0");
-        assertThatThrownBy(() -> faults.latency("A", Duration.ofMillis(-1))).hasMessageContaining("negative");
+        assertThatThrownBy(() -> faults.throttleProbability("GetOperation", 1.5)).hasMessageContaining("[0, 1]");
+        assertThatThrownBy(() -> faults.hangNext("GetOperation", -1)).hasMessageContaining(">= 0");
+        assertThatThrownBy(() -> faults.latency("GetOperation", Duration.ofMillis(-1))).hasMessageContaining("negative");
         assertThatThrownBy(() -> faults.throttleNext(" ", 1)).hasMessageContaining("action");
         assertThatThrownBy(() -> faults.failNextOperations(OperationType.UPDATE_SERVICE, 1, "", null))
                 .hasMessageContaining("errorCode");
+    }
+
+    @Test
+    void aMisspeltActionIsRefusedNamingTheClosestOperation() {
+        // It used to be accepted and never fire, so a test relying on it passed for the wrong reason.
+        assertThatThrownBy(() -> faults.throttleNext("GetOperations", 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Unknown action 'GetOperations': Cloud Map has no such operation; did you mean"
+                        + " GetOperation? (or \"*\" for every action)");
+        assertThatThrownBy(() -> faults.latency("listnamespaces", Duration.ZERO))
+                .hasMessageContaining("did you mean ListNamespaces?");
+        assertThatThrownBy(() -> faults.rateLimit("RegisterInstances", 1, 1))
+                .hasMessageContaining("did you mean RegisterInstance?");
+        assertThat(faults.decide("GetOperation").kind()).as("nothing was set").isEqualTo(FaultDecision.Kind.NONE);
+    }
+
+    @Test
+    void aNameFarFromEveryOperationIsRefusedListingThemAll() {
+        assertThatThrownBy(() -> faults.hangNext("Frobnicate", 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Unknown action 'Frobnicate'")
+                .hasMessageContaining("one of the 30 operations of Cloud Map's API: CreateHttpNamespace,")
+                .hasMessageContaining("UpdateServiceAttributes");
+    }
+
+    @Test
+    void everyOperationOfTheModelAndTheWildcardAreAccepted() {
+        for (String action : ActionDispatcher.MODEL_OPERATIONS) {
+            faults.throttleNext(action, 1).resetNext(action, 0).serverErrorProbability(action, 0)
+                    .latency(action, Duration.ZERO);
+        }
+        faults.throttleNext("*", 1);
+        assertThat(ActionDispatcher.MODEL_OPERATIONS).hasSize(30);
+        assertThat(faults.decide("DiscoverInstancesRevision").error().type()).isEqualTo("RequestLimitExceeded");
     }
 }

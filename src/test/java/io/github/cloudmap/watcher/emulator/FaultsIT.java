@@ -4,6 +4,8 @@ import static io.github.cloudmap.watcher.emulator.SdkClients.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
@@ -202,5 +204,60 @@ class FaultsIT {
         counters.reset();
         assertThat(counters.total()).isZero();
         assertThat(counters.count("GetOperation")).isZero();
+    }
+
+    @Test
+    void aClientThatClosesItsConnectionEarlyIsLoggedQuietlyAndTheServerCarriesOn() throws Exception {
+        emulator.faults().latency("ListNamespaces", Duration.ofMillis(300));
+        String log = capturingStandardError(() -> {
+            // Gone before the body arrives: reading it fails with reactor-netty's AbortedException,
+            // which used to be logged at ERROR with a stack trace as an emulator failure.
+            try (Socket socket = connect()) {
+                socket.getOutputStream().write(rawRequest("ListNamespaces", false));
+                socket.getOutputStream().flush();
+                Thread.sleep(200); // real time: lets the server start reading the body; bounded
+            }
+            // Gone while the answer waits out its latency, as a watch that timed out does.
+            try (Socket socket = connect()) {
+                socket.getOutputStream().write(rawRequest("ListNamespaces", true));
+                socket.getOutputStream().flush();
+            }
+            Thread.sleep(600); // real time: past the 300 ms latency, so the answer has been attempted
+            emulator.faults().latency("ListNamespaces", Duration.ZERO);
+            listNamespaces();
+        });
+        assertThat(log).doesNotContain("ERROR", "failed while answering", "AbortedException");
+        assertThat(emulator.counters().count("ListNamespaces")).isEqualTo(3);
+    }
+
+    private Socket connect() throws java.io.IOException {
+        return new Socket(emulator.endpoint().getHost(), emulator.endpoint().getPort());
+    }
+
+    private static byte[] rawRequest(String action, boolean withBody) {
+        return ("POST / HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: application/x-amz-json-1.1\r\n"
+                + "X-Amz-Target: Route53AutoNaming_v20170314." + action + "\r\n"
+                + "Content-Length: 2\r\n\r\n" + (withBody ? "{}" : "")).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Standard error while {@code body} runs: where slf4j-simple, the tests' logging backend, writes. */
+    private static String capturingStandardError(ThrowingRunnable body) throws Exception {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            body.run();
+        } finally {
+            System.setErr(original);
+        }
+        String text = captured.toString(StandardCharsets.UTF_8);
+        original.print(text); // still visible in the test report
+        return text;
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
     }
 }

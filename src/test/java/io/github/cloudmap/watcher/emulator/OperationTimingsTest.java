@@ -42,6 +42,20 @@ class OperationTimingsTest {
     }
 
     @Test
+    void uniformAppliesToEveryTypeAndToPublicDnsNamespaces() {
+        OperationTimings uniform = OperationTimings.uniform(Duration.ofSeconds(1), Duration.ofSeconds(2));
+        for (OperationType type : OperationType.knownValues()) {
+            for (boolean publicDns : new boolean[] {false, true}) {
+                assertThat(uniform.phases(type, publicDns).submitted()).as("%s %s", type, publicDns)
+                        .isEqualTo(Duration.ofSeconds(1));
+                assertThat(uniform.phases(type, publicDns).pending()).isEqualTo(Duration.ofSeconds(2));
+            }
+        }
+        assertThatThrownBy(() -> OperationTimings.uniform(Duration.ZERO, Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative");
+    }
+
+    @Test
     void rejectsNegativeDurationsAndUnknownTypes() {
         OperationTimings base = OperationTimings.defaults();
         assertThatThrownBy(() -> base.with(OperationType.UPDATE_SERVICE, Duration.ofSeconds(-1), Duration.ZERO))
