@@ -104,12 +104,25 @@ public final class WatchCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             return error(e);
         }
-        try (client) {
+        try {
             Integer code = exitCode(client).block(timeout.plus(BLOCK_MARGIN));
             return code == null ? ERROR : code;
         } catch (RuntimeException e) {
             return error(e);
+        } finally {
+            closeOnTheSide(client);
         }
+    }
+
+    /**
+     * Closing the SDK client waits out its Netty event loop's quiet period (about 2 s). The
+     * answer is already printed and the process is about to exit, so the close runs on a daemon
+     * thread instead of holding up the exit code; in a long-lived JVM (tests) it still completes.
+     */
+    private static void closeOnTheSide(ServiceDiscoveryAsyncClient client) {
+        Thread closer = new Thread(client::close, "cloudmap-watcher-client-close");
+        closer.setDaemon(true);
+        closer.start();
     }
 
     /**
