@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
@@ -28,7 +29,10 @@ public final class FailureClassifier {
          * time: never fatal while the deadline allows.
          */
         THROTTLED,
-        /** HTTP 500/502/503/504, an I/O failure or a timeout: worth a bounded number of quick retries. */
+        /**
+         * HTTP 500/502/503/504, a RequestTimeout, an I/O failure or a timeout: worth a bounded
+         * number of quick retries.
+         */
         TRANSIENT,
         /** Cloud Map does not know the operation (yet): tolerated for a grace window. */
         NOT_FOUND,
@@ -37,6 +41,8 @@ public final class FailureClassifier {
     }
 
     private static final Set<Integer> RETRYABLE_STATUS_CODES = Set.of(500, 502, 503, 504);
+    private static final Set<String> RETRYABLE_ERROR_CODES =
+            Set.of("RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete");
 
     private FailureClassifier() {}
 
@@ -69,8 +75,11 @@ public final class FailureClassifier {
             if (serviceError.isThrottlingException()) {
                 return Kind.THROTTLED;
             }
-            // The status codes the SDK itself retries; 501 Not Implemented will not get better.
-            return RETRYABLE_STATUS_CODES.contains(serviceError.statusCode()) ? Kind.TRANSIENT : Kind.FATAL;
+            // The status and error codes the SDK itself retries; 501 Not Implemented will not get better.
+            boolean transientCode = serviceError instanceof AwsServiceException aws && aws.awsErrorDetails() != null
+                    && RETRYABLE_ERROR_CODES.contains(aws.awsErrorDetails().errorCode());
+            return transientCode || RETRYABLE_STATUS_CODES.contains(serviceError.statusCode())
+                    ? Kind.TRANSIENT : Kind.FATAL;
         }
         if (error instanceof ApiCallAttemptTimeoutException || error instanceof ApiCallTimeoutException) {
             return Kind.TRANSIENT;

@@ -39,6 +39,14 @@ class FailureClassifierTest {
     }
 
     @Test
+    void requestTimeoutsAreTransientLikeTheSdkSays() {
+        assertThat(FailureClassifier.classify(SdkErrors.serviceError(400, "RequestTimeout", "slow body")))
+                .isEqualTo(TRANSIENT);
+        assertThat(FailureClassifier.classify(SdkErrors.serviceError(400, "PriorRequestNotComplete", "busy")))
+                .isEqualTo(TRANSIENT);
+    }
+
+    @Test
     void notImplementedIsNotRetried() {
         assertThat(FailureClassifier.classify(SdkErrors.serviceError(501, "NotImplemented", "no"))).isEqualTo(FATAL);
     }
