@@ -41,6 +41,14 @@ class OperationWatcherTest {
         return OperationWatcher.builder(client).jitter(0).listener(polls);
     }
 
+    /**
+     * A watcher on a scheduler of the test's own, without the listener that reads the global
+     * virtual clock: for tests that advance time by hand, also after a Flux has ended.
+     */
+    private OperationWatcher watcherOn(VirtualTimeScheduler scheduler) {
+        return OperationWatcher.builder(client).jitter(0).scheduler(scheduler).build();
+    }
+
     private static Flux<OperationStatus> statuses(Flux<Operation> operations) {
         return operations.map(Operation::status);
     }
@@ -99,7 +107,7 @@ class OperationWatcherTest {
             client.script("op-ok").submitted().success();
             client.script("op-fail").submitted().fail("ACCESS_DENIED", "no");
             VirtualTimeScheduler scheduler = VirtualTimeScheduler.create();
-            OperationWatcher watcher = OperationWatcher.builder(client).jitter(0).scheduler(scheduler).build();
+            OperationWatcher watcher = watcherOn(scheduler);
             List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
 
             watcher.watch("op-ok").subscribe(op -> seen.add(op.id() + ":" + op.status()), e -> seen.add("error"),
@@ -170,7 +178,7 @@ class OperationWatcherTest {
         void theLoopGoesOnWhileOneWatchRemainsAndStopsWithTheLast() {
             client.script("op-1").pending();
             VirtualTimeScheduler scheduler = VirtualTimeScheduler.create();
-            OperationWatcher watcher = OperationWatcher.builder(client).jitter(0).scheduler(scheduler).build();
+            OperationWatcher watcher = watcherOn(scheduler);
 
             var first = watcher.watch("op-1").subscribe();
             var second = watcher.watch("op-1").subscribe();
@@ -775,7 +783,7 @@ class OperationWatcherTest {
         void cancellingCancelsTheRequestInFlightAndSendsNoMore() {
             client.script("op-1").submitted().hang();
             VirtualTimeScheduler scheduler = VirtualTimeScheduler.create();
-            OperationWatcher watcher = OperationWatcher.builder(client).jitter(0).scheduler(scheduler).build();
+            OperationWatcher watcher = watcherOn(scheduler);
 
             var subscription = watcher.watch("op-1").subscribe();
             scheduler.advanceTimeBy(Duration.ofSeconds(1));
@@ -791,7 +799,7 @@ class OperationWatcherTest {
         void cancellingBetweenPollsSendsNoMoreRequests() {
             client.script("op-1").submitted();
             VirtualTimeScheduler scheduler = VirtualTimeScheduler.create();
-            OperationWatcher watcher = OperationWatcher.builder(client).jitter(0).scheduler(scheduler).build();
+            OperationWatcher watcher = watcherOn(scheduler);
 
             var subscription = watcher.watch("op-1").subscribe();
             scheduler.advanceTimeBy(Duration.ofMillis(600));
@@ -821,7 +829,7 @@ class OperationWatcherTest {
         void anExplicitSchedulerDrivesEveryDelay() {
             client.script("op-1").pending().success();
             VirtualTimeScheduler scheduler = VirtualTimeScheduler.create();
-            OperationWatcher watcher = OperationWatcher.builder(client).jitter(0).scheduler(scheduler).build();
+            OperationWatcher watcher = watcherOn(scheduler);
             List<OperationStatus> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
 
             watcher.watch("op-1").map(Operation::status).subscribe(seen::add);

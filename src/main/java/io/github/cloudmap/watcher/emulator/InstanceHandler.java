@@ -49,7 +49,7 @@ final class InstanceHandler {
         String requestId = request.optionalString("CreatorRequestId", 64).orElse(null);
         Map<String, String> attributes = checkedAttributes(attributes(request, "Attributes", true));
         ServiceEntry service = state.service(serviceIdOrArn);
-        String key = "register:" + service.id + "/" + instanceId;
+        String key = registerKey(service.id, instanceId);
 
         Optional<OperationEntry> same = state.byRequest(key, requestId);
         if (same.isPresent()) {
@@ -83,7 +83,7 @@ final class InstanceHandler {
             throw CloudMapError.duplicateRequest("Deregistration of instance " + instanceId
                     + " is already in progress", running.get().id);
         }
-        Optional<OperationEntry> registering = state.inFlight("register:" + service.id + "/" + instanceId);
+        Optional<OperationEntry> registering = state.inFlight(registerKey(service.id, instanceId));
         if (registering.isPresent()) {
             throw CloudMapError.of("ResourceInUse", "Instance " + instanceId + " has registration "
                     + registering.get().id + " in progress; wait until it finishes");
@@ -230,6 +230,15 @@ final class InstanceHandler {
 
     private static Map<String, String> orEmpty(Map<String, String> map) {
         return map == null ? Map.of() : map;
+    }
+
+    /** Keys every registration in flight for a service start with (see {@link OperationEntry#key}). */
+    static String registerKeyPrefix(String serviceId) {
+        return "register:" + serviceId + "/";
+    }
+
+    private static String registerKey(String serviceId, String instanceId) {
+        return registerKeyPrefix(serviceId) + instanceId;
     }
 
     private static String deregisterKey(String serviceId, String instanceId) {

@@ -138,7 +138,7 @@ final class ServiceHandler {
     ObjectNode delete(JsonRequest request) {
         ServiceEntry service = state.service(request.requiredString("Id", 255));
         boolean registering = state.inFlightOperations().stream()
-                .anyMatch(op -> op.key.startsWith("register:" + service.id + "/"));
+                .anyMatch(op -> op.key.startsWith(InstanceHandler.registerKeyPrefix(service.id)));
         if (!service.instances.isEmpty() || registering) {
             throw CloudMapError.of("ResourceInUse", "Service " + service.id + " still has "
                     + service.instances.size() + " registered instance(s)"
