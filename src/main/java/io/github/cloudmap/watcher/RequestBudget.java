@@ -1,0 +1,70 @@
+package io.github.cloudmap.watcher;
+
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * A rate budget that the requests for one API quota draw from (GetOperation, or a submission
+ * call such as RegisterInstance): a request is sent only once the budget grants it a permit,
+ * and the budget hears how the request went, so an adaptive budget can find the account's
+ * real headroom on its own.
+ *
+ * <p>Cloud Map's quotas belong to the AWS account and Region, not to a watch: a thousand watches
+ * that each back off on their own still hit the quota together. A budget is the one place where
+ * they queue. Waiting requests are served in the order they started to wait, so none starves
+ * however many wait.
+ *
+ * <p><b>Contract</b> (every implementation keeps it; the watcher relies on it):
+ * <ul>
+ *   <li>{@link #acquire(Scheduler)} is lazy: the wait starts on subscription.</li>
+ *   <li>Cancelling the returned {@code Mono} before it emits gives up the place in the queue and
+ *       takes no permit, so a watch that is cancelled or times out never holds one.</li>
+ *   <li>Time is read from the scheduler passed in, and waits run on it, so a budget works
+ *       under {@code StepVerifier.withVirtualTime}.</li>
+ *   <li>The outcome of each permitted request is reported exactly once, through the
+ *       {@link Permit}: {@link Permit#onThrottled()} when the service throttled it,
+ *       {@link Permit#onAnswered()} for any other outcome (including errors and cancellation).</li>
+ *   <li>No method blocks the calling thread.</li>
+ * </ul>
+ *
+ * <p>Implementations must be thread-safe: one budget is shared by every watch of a watcher, and
+ * by default by every watcher built on the same client.
+ */
+public interface RequestBudget {
+
+    /**
+     * Waits for a permit to send one request.
+     *
+     * @param scheduler the clock the budget reads and where the wait runs: the watcher's own
+     * @return a lazy Mono that emits one permit when the request may be sent; cancel it to stop
+     *         waiting
+     */
+    Mono<Permit> acquire(Scheduler scheduler);
+
+    /** The rate at which the budget grants permits now, in requests per second. */
+    double currentRate();
+
+    /** How many acquisitions are waiting now. */
+    int waiting();
+
+    /**
+     * A budget that grants every permit at once and learns nothing: the explicit opt-out, for a
+     * caller who rate-limits by other means.
+     */
+    static RequestBudget unlimited() {
+        return Unlimited.INSTANCE;
+    }
+
+    /**
+     * The right to send one request, and where its outcome is reported. Thread-safe; a second
+     * report of the same permit is ignored.
+     */
+    interface Permit {
+
+        /** The service throttled the request sent under this permit. */
+        void onThrottled();
+
+        /** The request ended any other way: answered, failed without a throttle, or cancelled. */
+        void onAnswered();
+    }
+}
