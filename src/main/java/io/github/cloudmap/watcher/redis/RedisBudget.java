@@ -1,0 +1,614 @@
+package io.github.cloudmap.watcher.redis;
+
+import io.github.cloudmap.watcher.RequestBudget;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * A {@link RequestBudget} shared by every process of a fleet through Redis: one token bucket per
+ * AWS account and Region (Bucket4j's, over Lettuce), whose rate adapts for the whole fleet: a
+ * throttled answer seen by any process cuts it, quiet intervals raise it step by step, with the
+ * rules of the local adaptive budget. Cloud Map's quotas belong to the account, so twenty pods
+ * that each believe they own them melt them together; sharing one bucket keeps them polite.
+ *
+ * <p><b>How it decides.</b> Bucket4j keeps the bucket; a short Lua script keeps the fleet's rate
+ * and its version, and decides each change atomically with a marker that expires after the rule's
+ * window, so three processes throttled in the same instant cut once, not three times. Processes
+ * that join or leave need no coordination: each reads the rate on its first call.
+ *
+ * <p><b>When Redis fails</b> (unreachable, restarted, or slower than {@code redisTimeout}, 250 ms
+ * by default) the budget serves permits from its local fallback budget within that wait, logs
+ * once, and tries Redis again at most once per {@code retryInterval} (1 s) while permits are
+ * asked for; when Redis answers it logs once more and goes back to the fleet's bucket. A bucket
+ * lost with a restart is rebuilt from the rate the processes know. No watch fails or waits
+ * longer than {@code redisTimeout} because of Redis.
+ *
+ * <p><b>Threads.</b> Nothing blocks: Bucket4j's and Lettuce's asynchronous APIs are used, and a
+ * permit is handed over on the scheduler passed to {@link #acquire(Scheduler)}, never on Lettuce's
+ * event loop. Waiting acquisitions of this process are served in order (FIFO); across processes
+ * the bucket is first come, first served.
+ *
+ * <p><b>Secrets.</b> A password in the URI never appears in a log line, an exception message or
+ * {@link #toString()}.
+ *
+ * <p>Defaults: key prefix {@value #DEFAULT_KEY_PREFIX}, Redis wait 250 ms, retry interval 1 s,
+ * the adaptive settings and local fallback of {@code RequestBudget.adaptive(AdaptiveBudgetConfig.defaults())}.
+ *
+ * <pre>{@code
+ * RedisBudget budget = RedisBudget.builder(System.getenv("CLOUDMAP_WATCHER_REDIS_URL"))
+ *     .key("123456789012", "eu-west-1")
+ *     .meterRegistry(meterRegistry)
+ *     .build();
+ * OperationWatcher watcher = OperationWatcher.builder(client).pollBudget(budget).build();
+ * // on shutdown: budget.close();
+ * }</pre>
+ *
+ * <p>Thread-safe. Needs {@code com.bucket4j:bucket4j_jdk17-lettuce} and
+ * {@code io.lettuce:lettuce-core} on the class path (optional dependencies of this library).
+ */
+public final class RedisBudget implements RequestBudget, AutoCloseable {
+
+    /** Default prefix of the budget's Redis keys. */
+    public static final String DEFAULT_KEY_PREFIX = "cloudmap-watcher:budget";
+    /** Default bound on every wait for Redis. */
+    public static final Duration DEFAULT_REDIS_TIMEOUT = Duration.ofMillis(250);
+    /** Default pause between attempts to reach Redis again after it failed. */
+    public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(1);
+
+    private static final Logger log = LoggerFactory.getLogger(RedisBudget.class);
+
+    /** How often a process re-reads the fleet's rate that others may have changed. */
+    private static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Attempts at a cut or raise that keep meeting a concurrent change. */
+    private static final int CHANGE_ATTEMPTS = 3;
+
+    private final FleetStore store;
+    private final FleetRules rules;
+    private final RequestBudget fallback;
+    private final Duration redisTimeout;
+    private final long retryNanos;
+    private final String description;
+    private final Secrets secrets;
+    private final FleetEvents events;
+
+    private final AtomicReference<FleetRate> fleetRate;
+    private final AtomicBoolean onRedis = new AtomicBoolean(true);
+    private final AtomicLong lastProbe = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicLong lastRefresh = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicLong lastRaise = new AtomicLong(Long.MIN_VALUE);
+    private final ConcurrentLinkedQueue<Waiter> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicBoolean pumping = new AtomicBoolean();
+    private final AtomicBoolean probing = new AtomicBoolean();
+
+    RedisBudget(FleetStore store, FleetRules rules, RequestBudget fallback, Duration redisTimeout,
+            Duration retryInterval, String description, Secrets secrets,
+            java.util.function.Function<RedisBudget, FleetEvents> events) {
+        this.store = store;
+        this.rules = rules;
+        this.fallback = fallback;
+        this.redisTimeout = redisTimeout;
+        this.retryNanos = retryInterval.toNanos();
+        this.description = description;
+        this.secrets = secrets;
+        this.fleetRate = new AtomicReference<>(new FleetRate(rules.initialRate(), 0));
+        this.events = events.apply(this);
+    }
+
+    /**
+     * A builder for a budget on Redis at {@code uri} ({@code redis://[[user]:password@]host[:port][/db]},
+     * or {@code rediss://} for TLS); the budget opens its own Lettuce client and closes it in
+     * {@link #close()}.
+     *
+     * @throws IllegalArgumentException if the URI cannot be parsed (the message never shows the password)
+     */
+    public static Builder builder(String uri) {
+        return new Builder(null, uri);
+    }
+
+    /**
+     * A builder for a budget on a Lettuce client the application already has, connecting to
+     * {@code uri}; the client stays the application's: {@link #close()} closes only the
+     * budget's own connection. (Lettuce opens connections asynchronously only to a given URI.)
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    public static Builder builder(RedisClient client, RedisURI uri) {
+        return new Builder(Objects.requireNonNull(client, "client must not be null"),
+                Objects.requireNonNull(uri, "uri must not be null"));
+    }
+
+    @Override
+    public Mono<Permit> acquire(Scheduler scheduler) {
+        Objects.requireNonNull(scheduler, "scheduler must not be null");
+        return Mono.defer(() -> {
+            long now = scheduler.now(TimeUnit.NANOSECONDS);
+            if (!onRedis.get()) {
+                probe(scheduler, now);
+                return fallback.acquire(scheduler);
+            }
+            refresh(scheduler, now);
+            return Mono.<Permit>create(sink -> {
+                Waiter waiter = new Waiter(sink, scheduler);
+                waiting.incrementAndGet();
+                queue.add(waiter);
+                sink.onCancel(waiter::cancel);
+                pump();
+            }).onErrorResume(FellBack.class, e -> fallback.acquire(scheduler));
+        });
+    }
+
+    @Override
+    public double currentRate() {
+        return onRedis.get() ? fleetRate.get().rate() : fallback.currentRate();
+    }
+
+    @Override
+    public int waiting() {
+        return waiting.get() + fallback.waiting();
+    }
+
+    /** True while permits come from the fleet's bucket in Redis; false while on the local fallback. */
+    public boolean onRedis() {
+        return onRedis.get();
+    }
+
+    /**
+     * Closes the budget's Redis connection (and its client, when the budget opened it). Waiting
+     * acquisitions are served by the local budget from then on. Does not block.
+     */
+    @Override
+    public void close() {
+        fallBack(new IllegalStateException("closed"), false);
+        store.close();
+    }
+
+    @Override
+    public String toString() {
+        return "RedisBudget[" + description + ", rate " + currentRate() + "/s, " + (onRedis() ? "on Redis" : "on the local fallback")
+                + "]";
+    }
+
+    // ---- the queue of this process's waiters: one Redis request at a time, for the oldest ----
+
+    private void pump() {
+        while (pumping.compareAndSet(false, true)) {
+            Waiter head = liveHead();
+            if (head == null) {
+                pumping.set(false);
+                if (liveHead() == null) {
+                    return;
+                }
+                continue;   // a waiter arrived between the look and the release: serve it
+            }
+            if (!onRedis.get()) {
+                for (Waiter w; (w = queue.poll()) != null; ) {
+                    w.fellBack();
+                }
+                pumping.set(false);
+                continue;
+            }
+            takeFor(head);
+            return;
+        }
+    }
+
+    /** The oldest waiter still waiting, dropping those that gave up. */
+    private Waiter liveHead() {
+        for (Waiter w; (w = queue.peek()) != null; ) {
+            if (w.isWaiting()) {
+                return w;
+            }
+            queue.remove(w);
+        }
+        return null;
+    }
+
+    private void takeFor(Waiter head) {
+        Scheduler scheduler = head.scheduler;
+        FleetRate rate = fleetRate.get();
+        bounded(store.tryTake(rate), scheduler).subscribe(waitNanos -> {
+            if (waitNanos == 0) {
+                Waiter taker = liveHead();
+                if (taker == null || !taker.grant(new FleetPermit(scheduler))) {
+                    store.giveBack(rate);   // nobody left to use it: the fleet gets it back
+                }
+                pumping.set(false);
+                pump();
+            } else {
+                // Ask again when the bucket says a permit is due; a cut or a raise by another
+                // process may move that, so never sleep longer than the refresh interval.
+                long delay = Math.min(waitNanos, REFRESH_NANOS);
+                schedule(scheduler, () -> {
+                    pumping.set(false);
+                    pump();
+                }, delay);
+            }
+        }, error -> {
+            fallBack(error, true);
+            pumping.set(false);
+            pump();
+        });
+    }
+
+    // ---- the fleet's rate ----
+
+    private void cut(Scheduler scheduler) {
+        change(FleetStore.Change.CUT, scheduler, CHANGE_ATTEMPTS);
+    }
+
+    private void maybeRaise(Scheduler scheduler) {
+        long now = scheduler.now(TimeUnit.NANOSECONDS);
+        long last = lastRaise.get();
+        if (rules.atMax(fleetRate.get().rate()) || (last != Long.MIN_VALUE && now - last < rules.raiseInterval().toNanos())
+                || !lastRaise.compareAndSet(last, now)) {
+            return;
+        }
+        change(FleetStore.Change.RAISE, scheduler, CHANGE_ATTEMPTS);
+    }
+
+    private void change(FleetStore.Change change, Scheduler scheduler, int attemptsLeft) {
+        FleetRate known = fleetRate.get();
+        double proposed = change == FleetStore.Change.CUT ? rules.cut(known.rate()) : rules.raise(known.rate());
+        bounded(store.change(change, known, proposed), scheduler).subscribe(decision -> {
+            adopt(decision.current());
+            switch (decision.outcome()) {
+                case APPLIED -> {
+                    log.debug("Fleet budget {}: {} to {}/s", description, change == FleetStore.Change.CUT ? "cut" : "raised",
+                            decision.current().rate());
+                    if (change == FleetStore.Change.CUT) {
+                        events.cut();
+                    } else {
+                        events.raised();
+                    }
+                }
+                case STALE -> {
+                    if (attemptsLeft > 1) {
+                        change(change, scheduler, attemptsLeft - 1);
+                    }
+                }
+                default -> { }
+            }
+        }, error -> fallBack(error, true));
+    }
+
+    /** Re-reads the rate others may have changed, at most once per second, while on Redis. */
+    private void refresh(Scheduler scheduler, long now) {
+        long last = lastRefresh.get();
+        if ((last == Long.MIN_VALUE || now - last >= REFRESH_NANOS) && lastRefresh.compareAndSet(last, now)) {
+            FleetRate known = fleetRate.get();
+            bounded(store.change(FleetStore.Change.READ, known, known.rate()), scheduler)
+                    .subscribe(decision -> adopt(decision.current()), error -> fallBack(error, true));
+        }
+    }
+
+    /** Keeps the newest version seen: versions only grow, in Redis and here. */
+    private void adopt(FleetRate current) {
+        fleetRate.accumulateAndGet(current, (mine, theirs) -> theirs.version() > mine.version() ? theirs : mine);
+    }
+
+    // ---- falling back and coming back ----
+
+    private void fallBack(Throwable error, boolean log) {
+        if (onRedis.compareAndSet(true, false)) {
+            lastProbe.set(Long.MIN_VALUE);
+            if (log) {
+                RedisBudget.log.warn("Fleet budget {}: Redis did not answer within {} ms ({}); using the local budget"
+                        + " until it answers again", description, redisTimeout.toMillis(), secrets.scrub(error));
+                events.fellBack();
+            }
+            pump();   // hands the waiters over to the fallback, in order
+        }
+    }
+
+    /** While on the fallback: asks Redis again, at most once per retry interval. */
+    private void probe(Scheduler scheduler, long now) {
+        long last = lastProbe.get();
+        if (last != Long.MIN_VALUE && now - last < retryNanos) {
+            return;
+        }
+        if (!lastProbe.compareAndSet(last, now)) {
+            return;
+        }
+        if (last == Long.MIN_VALUE) {
+            return;   // the first call after falling back only starts the interval
+        }
+        if (!probing.compareAndSet(false, true)) {
+            return;
+        }
+        FleetRate known = fleetRate.get();
+        bounded(store.change(FleetStore.Change.READ, known, known.rate()), scheduler).subscribe(decision -> {
+            adopt(decision.current());
+            probing.set(false);
+            if (onRedis.compareAndSet(false, true)) {
+                log.info("Fleet budget {}: Redis answers again; back on the fleet's bucket at {}/s", description,
+                        fleetRate.get().rate());
+                events.returned();
+            }
+        }, error -> probing.set(false));
+    }
+
+    private <T> Mono<T> bounded(CompletableFuture<T> future, Scheduler scheduler) {
+        // fromFuture with suppressCancel false: a wait that times out cancels the future.
+        return Mono.fromFuture(future, false).timeout(redisTimeout, scheduler);
+    }
+
+    private static void schedule(Scheduler scheduler, Runnable task, long delayNanos) {
+        try {
+            scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RuntimeException rejected) {
+            // The watcher's scheduler is shut down: nobody is left to serve.
+            task.run();
+        }
+    }
+
+    /** Signals a waiter to take its permit from the fallback instead. */
+    private static final class FellBack extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final FellBack INSTANCE = new FellBack();
+
+        private FellBack() {
+            super("fell back to the local budget", null, false, false);
+        }
+    }
+
+    /** One acquisition waiting in this process's queue. */
+    private final class Waiter {
+        private static final int WAITING = 0;
+        private static final int GRANTED = 1;
+        private static final int DONE = 2;
+
+        final MonoSink<Permit> sink;
+        final Scheduler scheduler;
+        private final AtomicInteger state = new AtomicInteger(WAITING);
+
+        Waiter(MonoSink<Permit> sink, Scheduler scheduler) {
+            this.sink = sink;
+            this.scheduler = scheduler;
+        }
+
+        boolean isWaiting() {
+            return state.get() == WAITING;
+        }
+
+        /** Hands over {@code permit} on the waiter's scheduler; false if the waiter had gone. */
+        boolean grant(FleetPermit permit) {
+            if (!state.compareAndSet(WAITING, GRANTED)) {
+                return false;
+            }
+            waiting.decrementAndGet();
+            queue.remove(this);
+            schedule(scheduler, () -> {
+                if (state.compareAndSet(GRANTED, DONE)) {
+                    sink.success(permit);
+                }
+            }, 0);
+            return true;
+        }
+
+        void fellBack() {
+            if (state.compareAndSet(WAITING, DONE)) {
+                waiting.decrementAndGet();
+                sink.error(FellBack.INSTANCE);
+            }
+        }
+
+        void cancel() {
+            if (state.compareAndSet(WAITING, DONE)) {
+                waiting.decrementAndGet();
+                queue.remove(this);
+            } else if (state.compareAndSet(GRANTED, DONE)) {
+                // Cancelled between the grant and its delivery: the permit goes back.
+                store.giveBack(fleetRate.get());
+            }
+        }
+    }
+
+    /** A permit from the fleet's bucket: its outcome steers the fleet's rate. */
+    private final class FleetPermit implements Permit {
+        private final Scheduler scheduler;
+        private final AtomicBoolean reported = new AtomicBoolean();
+
+        FleetPermit(Scheduler scheduler) {
+            this.scheduler = scheduler;
+        }
+
+        @Override
+        public void onThrottled() {
+            if (reported.compareAndSet(false, true) && onRedis.get()) {
+                cut(scheduler);
+            }
+        }
+
+        @Override
+        public void onAnswered() {
+            if (reported.compareAndSet(false, true) && onRedis.get()) {
+                maybeRaise(scheduler);
+            }
+        }
+    }
+
+    /** Removes what must never be shown (the URI's password) from error descriptions. */
+    static final class Secrets {
+        static final Secrets NONE = new Secrets(null);
+        private final String password;
+
+        Secrets(String password) {
+            this.password = password == null || password.isEmpty() ? null : password;
+        }
+
+        String scrub(Throwable error) {
+            String text = error.getClass().getSimpleName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
+            return password == null ? text : text.replace(password, "***");
+        }
+
+        @Override
+        public String toString() {
+            return "Secrets[***]";
+        }
+    }
+
+    /**
+     * Builds a {@link RedisBudget}; every setting is checked when set, and {@link #build()} checks
+     * that the key was given. Not thread-safe.
+     */
+    public static final class Builder {
+        private final RedisClient client;
+        private final RedisURI uri;
+        private final Secrets secrets;
+        private String keyPrefix = DEFAULT_KEY_PREFIX;
+        private String account;
+        private String region;
+        private Duration redisTimeout = DEFAULT_REDIS_TIMEOUT;
+        private Duration retryInterval = DEFAULT_RETRY_INTERVAL;
+        private FleetRules rules = PlaceholderRules.DEFAULTS;
+        private RequestBudget fallback;
+        private MeterRegistry meterRegistry;
+
+        private Builder(RedisClient client, String uri) {
+            this.client = client;
+            this.uri = RedisUris.parse(uri);
+            this.secrets = new Secrets(password(uri));
+        }
+
+        private Builder(RedisClient client, RedisURI uri) {
+            this.client = client;
+            this.uri = uri;
+            this.secrets = Secrets.NONE;   // Lettuce never puts a password into its messages; ours never print one
+        }
+
+        /**
+         * The AWS account and Region whose quota the budget guards: one bucket each.
+         *
+         * @throws IllegalArgumentException if either is empty or holds spaces or braces
+         */
+        public Builder key(String account, String region) {
+            new FleetKey(keyPrefix, account, region);   // validates
+            this.account = account;
+            this.region = region;
+            return this;
+        }
+
+        /**
+         * The prefix of the budget's Redis keys (default {@value #DEFAULT_KEY_PREFIX}): give each
+         * application its own if they should not share a budget.
+         *
+         * @throws IllegalArgumentException if empty or holding spaces or braces
+         */
+        public Builder keyPrefix(String prefix) {
+            new FleetKey(prefix, "a", "r");   // validates
+            this.keyPrefix = prefix;
+            return this;
+        }
+
+        /**
+         * How long any Redis request may take before the budget falls back (default 250 ms).
+         *
+         * @throws IllegalArgumentException if not between 1 ms and 10 s
+         */
+        public Builder redisTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "redisTimeout must not be null");
+            if (timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(Duration.ofSeconds(10)) > 0) {
+                throw new IllegalArgumentException("redisTimeout must be between 1 ms and 10 s, got " + timeout);
+            }
+            this.redisTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How often a budget on its fallback tries Redis again (default 1 s).
+         *
+         * @throws IllegalArgumentException if not between 10 ms and 1 min
+         */
+        public Builder retryInterval(Duration interval) {
+            Objects.requireNonNull(interval, "retryInterval must not be null");
+            if (interval.compareTo(Duration.ofMillis(10)) < 0 || interval.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("retryInterval must be between 10 ms and 1 min, got " + interval);
+            }
+            this.retryInterval = interval;
+            return this;
+        }
+
+        /**
+         * The budget that serves permits while Redis is away (default: a local adaptive budget
+         * with the same settings). Give the watcher's own budget to keep one local queue.
+         */
+        public Builder fallback(RequestBudget fallback) {
+            this.fallback = Objects.requireNonNull(fallback, "fallback must not be null");
+            return this;
+        }
+
+        /** Publishes the budget's meters (see {@link RedisBudget}'s class documentation) to {@code registry}. */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry must not be null");
+            return this;
+        }
+
+        Builder rules(FleetRules rules) {
+            this.rules = Objects.requireNonNull(rules);
+            return this;
+        }
+
+        /**
+         * Builds the budget. Does not connect: the first acquisition does, asynchronously, so an
+         * application starts even while Redis is down (on the fallback).
+         *
+         * @throws IllegalStateException if {@link #key} was not given
+         */
+        public RedisBudget build() {
+            if (account == null) {
+                throw new IllegalStateException("key(account, region) must be given: the budget is per AWS account and Region");
+            }
+            FleetKey key = new FleetKey(keyPrefix, account, region);
+            RedisClient redis = client;
+            RedisURI target = uri;
+            if (redis == null) {
+                redis = RedisClient.create();
+                redis.setOptions(ClientOptions.builder()
+                        // Fail at once while disconnected instead of queueing: the fallback serves.
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .timeoutOptions(TimeoutOptions.enabled(redisTimeout))
+                        .build());
+            }
+            String description = RedisUris.describe(target) + " " + key;
+            FleetStore store = new LettuceFleetStore(redis, target, client == null, key, rules);
+            RequestBudget local = fallback != null ? fallback : PlaceholderRules.localBudget(rules);
+            MeterRegistry registry = meterRegistry;
+            return new RedisBudget(store, rules, local, redisTimeout, retryInterval, description, secrets,
+                    registry == null ? b -> FleetEvents.NONE : b -> new MicrometerFleetEvents(registry, key, b));
+        }
+
+        private static String password(String uri) {
+            int scheme = uri.indexOf("://");
+            int at = uri.indexOf('@', scheme + 3);
+            if (scheme < 0 || at < 0) {
+                return null;
+            }
+            String userInfo = uri.substring(scheme + 3, at);
+            int colon = userInfo.indexOf(':');
+            return colon < 0 ? userInfo : userInfo.substring(colon + 1);
+        }
+
+        @Override
+        public String toString() {
+            return "RedisBudget.Builder[" + (uri == null ? "client" : RedisUris.describe(uri)) + "]";
+        }
+    }
+}
