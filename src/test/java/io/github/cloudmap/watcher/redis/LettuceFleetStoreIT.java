@@ -1,0 +1,187 @@
+package io.github.cloudmap.watcher.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.cloudmap.watcher.redis.FleetStore.Change;
+import io.github.cloudmap.watcher.redis.FleetStore.Decision;
+import io.github.cloudmap.watcher.redis.FleetStore.Outcome;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The fleet's state in a real Redis (needs {@code redis-server}; skipped where it cannot be
+ * found): the Lua script's atomic decisions and Bucket4j's bucket, through Lettuce.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LettuceFleetStoreIT {
+
+    private static final FleetRules RULES = new FleetRules(50, 1, 100, 5, 0.5,
+            Duration.ofSeconds(1), Duration.ofSeconds(1));
+
+    private RedisServer redis;
+    private final List<RedisClient> clients = new ArrayList<>();
+    private final List<LettuceFleetStore> stores = new ArrayList<>();
+
+    @BeforeAll
+    void start() {
+        redis = RedisServer.start();
+    }
+
+    @AfterAll
+    void stop() {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @AfterEach
+    void closeStores() {
+        stores.forEach(LettuceFleetStore::close);
+        stores.clear();
+        clients.clear();
+    }
+
+    /** A store as one process of the fleet has it: its own client and connection. */
+    private LettuceFleetStore process(String key) {
+        RedisClient client = RedisClient.create();
+        clients.add(client);
+        LettuceFleetStore store = new LettuceFleetStore(client, RedisURI.create(redis.uri()), true,
+                new FleetKey("test", key, "eu-west-1"), RULES);
+        stores.add(store);
+        return store;
+    }
+
+    private static <T> T await(CompletableFuture<T> future) throws Exception {
+        return future.get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void threeProcessesThrottledInTheSameInstantCutOnce(TestInfo test) throws Exception {
+        String key = test.getTestMethod().orElseThrow().getName();
+        List<LettuceFleetStore> fleet = List.of(process(key), process(key), process(key));
+        FleetRate initial = new FleetRate(50, 0);
+        for (LettuceFleetStore store : fleet) {
+            await(store.change(Change.READ, initial, 50));   // connected, so the three cuts race for real
+        }
+
+        List<CompletableFuture<Decision>> cuts = fleet.stream()
+                .map(store -> store.change(Change.CUT, initial, RULES.cut(50))).toList();
+        CompletableFuture.allOf(cuts.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+
+        List<Outcome> outcomes = cuts.stream().map(f -> f.join().outcome()).toList();
+        assertThat(outcomes).containsOnlyOnce(Outcome.APPLIED).containsOnly(Outcome.APPLIED, Outcome.MARKED);
+        assertThat(await(fleet.get(0).change(Change.READ, initial, 0)).current()).isEqualTo(new FleetRate(25, 1));
+    }
+
+    @Test
+    void aCutWaitsOutTheWindowAndAStaleProposalIsRefused(TestInfo test) throws Exception {
+        String key = test.getTestMethod().orElseThrow().getName();
+        LettuceFleetStore a = process(key);
+        LettuceFleetStore b = process(key);
+        await(b.change(Change.READ, new FleetRate(50, 0), 0));   // connected: the window is not spent connecting
+        assertThat(await(a.change(Change.CUT, new FleetRate(50, 0), 25)).outcome()).isEqualTo(Outcome.APPLIED);
+        // b still believes in 50/s v0: within the window its throttle is the same event.
+        assertThat(await(b.change(Change.CUT, new FleetRate(50, 0), 25)).outcome()).isEqualTo(Outcome.MARKED);
+        // A raise is refused while the cut's window lasts.
+        assertThat(await(a.change(Change.RAISE, new FleetRate(25, 1), 30)).outcome()).isEqualTo(Outcome.MARKED);
+
+        Decision stale = awaitOutcomeOtherThan(Outcome.MARKED, () -> b.change(Change.CUT, new FleetRate(50, 0), 25));
+        assertThat(stale.outcome()).isEqualTo(Outcome.STALE);
+        assertThat(stale.current()).isEqualTo(new FleetRate(25, 1));
+        assertThat(await(b.change(Change.CUT, stale.current(), 12.5))).isEqualTo(
+                new Decision(Outcome.APPLIED, new FleetRate(12.5, 2)));
+    }
+
+    @Test
+    void raisesAreAdditiveAndOncePerIntervalForTheWholeFleet(TestInfo test) throws Exception {
+        String key = test.getTestMethod().orElseThrow().getName();
+        List<LettuceFleetStore> fleet = List.of(process(key), process(key), process(key));
+        FleetRate initial = new FleetRate(50, 0);
+        List<CompletableFuture<Decision>> raises = fleet.stream()
+                .map(store -> store.change(Change.RAISE, initial, RULES.raise(50))).toList();
+        CompletableFuture.allOf(raises.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+        assertThat(raises.stream().map(f -> f.join().outcome()).toList())
+                .containsOnlyOnce(Outcome.APPLIED).containsOnly(Outcome.APPLIED, Outcome.MARKED);
+        assertThat(await(fleet.get(2).change(Change.READ, initial, 0)).current()).isEqualTo(new FleetRate(55, 1));
+    }
+
+    @Test
+    void theBucketGrantsItsRateAndFollowsACut(TestInfo test) throws Exception {
+        String key = test.getTestMethod().orElseThrow().getName();
+        LettuceFleetStore a = process(key);
+        LettuceFleetStore b = process(key);
+        await(b.change(Change.READ, new FleetRate(2, 0), 0));
+        FleetRate two = new FleetRate(2, 0);
+        assertThat(await(a.tryTake(two))).isZero();
+        assertThat(await(b.tryTake(two))).as("a full bucket holds one second at the rate, for the fleet").isZero();
+        long wait = await(a.tryTake(two));
+        assertThat(wait).as("the next permit is due in about 1/2 s").isBetween(
+                TimeUnit.MILLISECONDS.toNanos(300), TimeUnit.MILLISECONDS.toNanos(501));
+
+        // A cut to 0.2/s under version 1 replaces the configuration for everyone, b's stale proxy included.
+        long slower = await(a.tryTake(new FleetRate(0.2, 1)));
+        assertThat(slower).as("the bucket now refills at 0.2/s").isGreaterThan(TimeUnit.SECONDS.toNanos(2));
+        assertThat(await(b.tryTake(two))).as("b still asks at 2/s v0: the bucket keeps the newer 0.2/s")
+                .isGreaterThan(TimeUnit.SECONDS.toNanos(2));
+        // Giving back a permit makes it available at once.
+        await(a.giveBack(new FleetRate(0.2, 1)));
+        assertThat(await(b.tryTake(two))).isZero();
+    }
+
+    @Test
+    void stateLostInARestartIsRebuiltFromWhatTheProcessesKnow(TestInfo test) throws Exception {
+        String key = test.getTestMethod().orElseThrow().getName();
+        LettuceFleetStore a = process(key);
+        assertThat(await(a.change(Change.CUT, new FleetRate(50, 0), 25)).outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(await(a.tryTake(new FleetRate(25, 1)))).isZero();
+
+        redis.restart();   // no persistence: every key is gone
+
+        FleetRate known = new FleetRate(25, 1);
+        Decision read = awaitAnswer(() -> a.change(Change.READ, known, 0));
+        assertThat(read.current()).as("restored from the process's knowledge, version kept").isEqualTo(known);
+        assertThat(await(a.tryTake(known))).as("the bucket is rebuilt, not an error").isZero();
+        // A process that joins now, knowing only the defaults, learns the restored rate.
+        assertThat(await(process(key).change(Change.READ, new FleetRate(50, 0), 0)).current()).isEqualTo(known);
+    }
+
+    private static Decision awaitOutcomeOtherThan(Outcome outcome,
+            java.util.function.Supplier<CompletableFuture<Decision>> call) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        Decision last;
+        do {
+            last = await(call.get());
+            if (last.outcome() != outcome) {
+                return last;
+            }
+            Thread.sleep(50);   // a real window in a real Redis: bounded
+        } while (System.nanoTime() < deadline);
+        return last;
+    }
+
+    /** Retries while the connection re-establishes after a restart (Lettuce reconnects by itself). */
+    private static Decision awaitAnswer(java.util.function.Supplier<CompletableFuture<Decision>> call) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                return await(call.get());
+            } catch (Exception e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+}
