@@ -1,0 +1,248 @@
+package io.github.cloudmap.watcher.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.cloudmap.watcher.RequestBudget;
+import io.github.cloudmap.watcher.RequestBudget.Permit;
+import io.github.cloudmap.watcher.redis.FakeFleetStore.Mode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+/**
+ * The fleet budget's rules in virtual time, over an in-memory store with Redis's semantics:
+ * pacing, one cut per throttle event for the whole fleet, additive recovery, FIFO, cancellation,
+ * and the fallback when Redis hangs or fails. The store's atomicity itself is checked against a
+ * real Redis in {@link LettuceFleetStoreIT}.
+ */
+class RedisBudgetTest {
+
+    private static final FleetRules RULES = new FleetRules(2, 0.5, 4, 1, 0.5, Duration.ofSeconds(1), Duration.ofSeconds(1));
+
+    private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
+    private final FakeFleetStore store = new FakeFleetStore(time, RULES);
+    private final CountingBudget local = new CountingBudget();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+    private RedisBudget budget(FakeFleetStore store) {
+        FleetKey key = new FleetKey("test", "123456789012", "eu-west-1");
+        return new RedisBudget(store, RULES, local, Duration.ofMillis(250), Duration.ofSeconds(1), "test " + key,
+                RedisBudget.Secrets.NONE, b -> new MicrometerFleetEvents(meters, key, b));
+    }
+
+    /** Acquires on the virtual clock and records when each permit came. */
+    private static final class Grants {
+        final List<Long> millis = new CopyOnWriteArrayList<>();
+        final List<Permit> permits = new CopyOnWriteArrayList<>();
+        final List<Disposable> subscriptions = new ArrayList<>();
+
+        Grants acquire(RequestBudget budget, Scheduler time, int n) {
+            for (int i = 0; i < n; i++) {
+                subscriptions.add(budget.acquire(time).subscribe(p -> {
+                    millis.add(time.now(java.util.concurrent.TimeUnit.MILLISECONDS));
+                    permits.add(p);
+                }));
+            }
+            return this;
+        }
+    }
+
+    @Test
+    void grantsPermitsAtTheFleetRateOnlyWhenSubscribed() {
+        RedisBudget budget = budget(store);
+        Mono<Permit> lazy = budget.acquire(time);
+        assertThat(store.takes).as("lazy: nothing taken before subscription").hasValue(0);
+
+        Grants grants = new Grants().acquire(budget, time, 4);
+        time.advanceTimeBy(Duration.ofSeconds(2));
+
+        // A full bucket holds one second at 2/s; then one permit each 1/2 s.
+        assertThat(grants.millis).containsExactly(0L, 0L, 500L, 1000L);
+        assertThat(budget.waiting()).isZero();
+        assertThat(lazy).isNotNull();
+    }
+
+    @Test
+    void servesWaitersInTheOrderTheyCame() {
+        RedisBudget budget = budget(store);
+        List<Integer> order = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            int n = i;
+            budget.acquire(time).subscribe(p -> order.add(n));
+        }
+        time.advanceTimeBy(Duration.ofSeconds(3));
+        assertThat(order).containsExactly(0, 1, 2, 3, 4, 5);
+    }
+
+    @Test
+    void aCancelledWaitTakesNoPermit() {
+        RedisBudget budget = budget(store);
+        new Grants().acquire(budget, time, 2);   // empties the bucket
+        Grants late = new Grants().acquire(budget, time, 1);
+        assertThat(budget.waiting()).isEqualTo(1);
+
+        late.subscriptions.get(0).dispose();
+        assertThat(budget.waiting()).isZero();
+        time.advanceTimeBy(Duration.ofSeconds(1));
+
+        assertThat(late.permits).isEmpty();
+        assertThat(store.tokens()).as("the refilled bucket still holds what the cancelled wait did not take")
+                .isGreaterThanOrEqualTo(1.99);
+    }
+
+    @Test
+    void threeProcessesThrottledAtOnceCutTheFleetRateOnce() {
+        List<RedisBudget> fleet = List.of(budget(store), budget(store), budget(store));
+        List<Grants> grants = fleet.stream().map(b -> new Grants().acquire(b, time, 1)).toList();
+        time.advanceTimeBy(Duration.ofSeconds(1));
+        List<Permit> permits = grants.stream().flatMap(g -> g.permits.stream()).toList();
+        assertThat(permits).hasSize(3);
+
+        permits.forEach(Permit::onThrottled);
+        permits.forEach(Permit::onThrottled);   // a second report of the same permit is ignored
+
+        assertThat(store.state()).isEqualTo(new FleetRate(1, 1));
+        assertThat(store.applied).hasValue(1);
+        assertThat(fleet).allSatisfy(b -> assertThat(b.currentRate()).isEqualTo(1.0));
+        assertThat(meters.counter("cloudmap.watcher.budget.redis.cuts", "account", "123456789012", "region", "eu-west-1")
+                .count()).isEqualTo(1);
+    }
+
+    @Test
+    void aThrottleAfterTheCutWindowCutsAgainDownToTheMinimum() {
+        RedisBudget budget = budget(store);
+        for (double expected : new double[] {1, 0.5, 0.5}) {
+            Grants g = new Grants().acquire(budget, time, 1);
+            time.advanceTimeBy(Duration.ofSeconds(3));
+            g.permits.get(0).onThrottled();
+            assertThat(budget.currentRate()).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void theFleetRateRecoversAdditivelyOnceAnIntervalWhateverTheNumberOfProcesses() {
+        List<RedisBudget> fleet = List.of(budget(store), budget(store), budget(store));
+        Grants first = new Grants().acquire(fleet.get(0), time, 1);
+        first.permits.get(0).onThrottled();
+        assertThat(store.state().rate()).isEqualTo(1.0);
+
+        // Every process hears answers all the time; the fleet gains one step per quiet interval.
+        List<Double> rates = new ArrayList<>();
+        for (int second = 1; second <= 5; second++) {
+            time.advanceTimeBy(Duration.ofSeconds(1));
+            for (RedisBudget b : fleet) {
+                Grants g = new Grants().acquire(b, time, 1);
+                time.advanceTimeBy(Duration.ofMillis(300));
+                g.permits.forEach(Permit::onAnswered);
+            }
+            rates.add(store.state().rate());
+        }
+        // Within the cut's window nothing is raised; then +1/s each second, capped at 4.
+        assertThat(rates).containsExactly(2.0, 3.0, 4.0, 4.0, 4.0);
+    }
+
+    @Test
+    void aHangingRedisFallsBackWithinItsBoundedWaitAndComesBack() {
+        RedisBudget budget = budget(store);
+        store.mode(Mode.HANGING);
+
+        Grants grants = new Grants().acquire(budget, time, 3);
+        time.advanceTimeBy(Duration.ofMillis(249));
+        assertThat(grants.permits).isEmpty();
+        time.advanceTimeBy(Duration.ofMillis(1));
+        assertThat(grants.permits).as("served by the local budget after 250 ms").hasSize(3);
+        assertThat(local.granted).hasValue(3);
+        assertThat(budget.onRedis()).isFalse();
+        assertThat(fallbacks()).isEqualTo(1);
+
+        // While on the fallback, new permits come from it at once, without waiting on Redis.
+        new Grants().acquire(budget, time, 1);
+        assertThat(local.granted).hasValue(4);
+
+        store.mode(Mode.UP);
+        time.advanceTimeBy(Duration.ofSeconds(1));
+        new Grants().acquire(budget, time, 1);   // due: probes Redis, which answers
+        assertThat(budget.onRedis()).isTrue();
+        assertThat(returns()).isEqualTo(1);
+        Grants back = new Grants().acquire(budget, time, 1);
+        assertThat(back.permits).hasSize(1);
+        assertThat(local.granted).hasValue(5);
+        assertThat(store.takes.get()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aFailingRedisFallsBackAtOnceCountsItOnceAndProbesAtMostOncePerInterval() {
+        RedisBudget budget = budget(store);
+        store.mode(Mode.FAILING);
+        for (int i = 0; i < 10; i++) {
+            Grants g = new Grants().acquire(budget, time, 1);
+            assertThat(g.permits).hasSize(1);
+            time.advanceTimeBy(Duration.ofMillis(100));
+        }
+        assertThat(fallbacks()).isEqualTo(1);
+        assertThat(returns()).isZero();
+        assertThat(budget.onRedis()).isFalse();
+        assertThat(budget.toString()).contains("on the local fallback");
+    }
+
+    @Test
+    void aThrottleOnAFallbackPermitIsTheLocalBudgetsBusiness() {
+        RedisBudget budget = budget(store);
+        store.mode(Mode.FAILING);
+        Grants g = new Grants().acquire(budget, time, 1);
+        store.mode(Mode.UP);
+        g.permits.get(0).onThrottled();
+        assertThat(local.throttled).hasValue(1);
+        assertThat(store.applied).hasValue(0);
+    }
+
+    private double fallbacks() {
+        return meters.counter("cloudmap.watcher.budget.redis.fallbacks", "account", "123456789012", "region",
+                "eu-west-1").count();
+    }
+
+    private double returns() {
+        return meters.counter("cloudmap.watcher.budget.redis.returns", "account", "123456789012", "region",
+                "eu-west-1").count();
+    }
+
+    /** A local budget that grants at once and counts. */
+    private static final class CountingBudget implements RequestBudget {
+        final AtomicInteger granted = new AtomicInteger();
+        final AtomicInteger throttled = new AtomicInteger();
+
+        @Override
+        public Mono<Permit> acquire(Scheduler scheduler) {
+            return Mono.fromSupplier(() -> {
+                granted.incrementAndGet();
+                return new Permit() {
+                    @Override
+                    public void onThrottled() {
+                        throttled.incrementAndGet();
+                    }
+
+                    @Override
+                    public void onAnswered() { }
+                };
+            });
+        }
+
+        @Override
+        public double currentRate() {
+            return 7;
+        }
+
+        @Override
+        public int waiting() {
+            return 0;
+        }
+    }
+}
