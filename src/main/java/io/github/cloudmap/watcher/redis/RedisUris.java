@@ -32,8 +32,10 @@ final class RedisUris {
         }
         RedisURI parsed;
         try {
+            // Lettuce reads a bad port as no port: a server authority must parse strictly first.
+            new java.net.URI(trimmed).parseServerAuthority();
             parsed = RedisURI.create(trimmed);
-        } catch (RuntimeException e) {
+        } catch (java.net.URISyntaxException | RuntimeException e) {
             // Lettuce's own message may quote the URI, password and all: it is not passed on.
             throw new IllegalArgumentException("Redis URI is not valid: " + redact(trimmed)
                     + " (expected redis[s]://[[user]:password@]host[:port][/database])");
