@@ -3,18 +3,19 @@ package io.github.cloudmap.watcher.redis;
 import java.time.Duration;
 
 /**
- * The adaptive rules the fleet follows, the same as a local adaptive budget's: start at
- * {@code initialRate}; a throttled answer cuts the rate to {@code rate * decreaseFactor} (never
- * below {@code minRate}), at most once per {@code cutWindow} however many requests were
- * throttled in it; each {@code raiseInterval} without a throttle raises it by
- * {@code increaseStep} (never above {@code maxRate}).
+ * The adaptive rules the fleet follows, the local adaptive budget's own (its
+ * {@code AdaptiveBudgetConfig}): start at {@code initialRate}; a throttled answer cuts the rate
+ * to {@code rate * decreaseFactor} (never below {@code minRate}), at most once per {@code window}
+ * however many requests were throttled in it; a window without a throttle, in which requests had
+ * to wait for the budget, raises it: doubling until the first cut ({@code slowStart}), then by
+ * {@code increaseStep} (never above {@code maxRate}). The bucket holds {@code burst} permits.
  *
  * <p>This class computes the new rate; whether a change happens at all is decided atomically in
- * Redis ({@link FleetScript}), so that three processes throttled in the same instant cut once.
- * Immutable.
+ * Redis ({@link LettuceFleetStore#SCRIPT}), so that three processes throttled in the same
+ * instant cut once. Immutable.
  */
 record FleetRules(double initialRate, double minRate, double maxRate, double increaseStep,
-        double decreaseFactor, Duration cutWindow, Duration raiseInterval) {
+        double decreaseFactor, Duration window, int burst, boolean slowStart) {
 
     FleetRules {
         if (!(minRate > 0) || !(minRate <= initialRate) || !(initialRate <= maxRate) || Double.isInfinite(maxRate)) {
@@ -27,10 +28,17 @@ record FleetRules(double initialRate, double minRate, double maxRate, double inc
         if (!(decreaseFactor > 0 && decreaseFactor < 1)) {
             throw new IllegalArgumentException("decreaseFactor must be in (0, 1), got " + decreaseFactor);
         }
-        if (cutWindow.isNegative() || cutWindow.isZero() || raiseInterval.isNegative() || raiseInterval.isZero()) {
-            throw new IllegalArgumentException("cutWindow and raiseInterval must be positive, got "
-                    + cutWindow + " and " + raiseInterval);
+        if (window.isNegative() || window.isZero()) {
+            throw new IllegalArgumentException("window must be positive, got " + window);
         }
+        if (burst < 1) {
+            throw new IllegalArgumentException("burst must be >= 1, got " + burst);
+        }
+    }
+
+    /** The fleet's rate before any change. */
+    FleetRate initial() {
+        return new FleetRate(initialRate, 0, slowStart);
     }
 
     /** The rate after a throttle. */
@@ -38,9 +46,9 @@ record FleetRules(double initialRate, double minRate, double maxRate, double inc
         return Math.max(minRate, rate * decreaseFactor);
     }
 
-    /** The rate after a quiet {@code raiseInterval}. */
-    double raise(double rate) {
-        return Math.min(maxRate, rate + increaseStep);
+    /** The rate after a window in which the budget held requests back and none was throttled. */
+    double raise(FleetRate current) {
+        return Math.min(maxRate, current.slowStart() ? current.rate() * 2 : current.rate() + increaseStep);
     }
 
     /** True when {@link #raise} would change nothing. */

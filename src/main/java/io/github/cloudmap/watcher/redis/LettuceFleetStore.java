@@ -34,7 +34,9 @@ final class LettuceFleetStore implements FleetStore {
 
     /**
      * KEYS: state hash, cut marker, raise marker. ARGV: op (read, cut, raise), the caller's known
-     * version and rate, the proposed rate, the marker's time to live in ms.
+     * version, rate and slow-start flag (1 or 0), the proposed rate, the window in ms (the
+     * marker's time to live). A cut marker also holds raises off for its window, as the local
+     * adaptive budget does.
      *
      * <p>A caller that knows a higher version than Redis holds restores it: that happens only
      * when Redis lost the state (a restart without persistence, an eviction), and it keeps the
@@ -44,11 +46,11 @@ final class LettuceFleetStore implements FleetStore {
     static final String SCRIPT = String.join("\n",
             "local version = tonumber(redis.call('HGET', KEYS[1], 'version') or '-1')",
             "local rate = redis.call('HGET', KEYS[1], 'rate')",
+            "local slow = redis.call('HGET', KEYS[1], 'slow')",
             "local known = tonumber(ARGV[2])",
             "if known > version then",
-            "  version = known",
-            "  rate = ARGV[3]",
-            "  redis.call('HSET', KEYS[1], 'version', version, 'rate', rate)",
+            "  version, rate, slow = known, ARGV[3], ARGV[4]",
+            "  redis.call('HSET', KEYS[1], 'version', version, 'rate', rate, 'slow', slow)",
             "end",
             "redis.call('PEXPIRE', KEYS[1], 86400000)",
             "local outcome = 'read'",
@@ -56,19 +58,19 @@ final class LettuceFleetStore implements FleetStore {
             "if ARGV[1] == 'cut' then",
             "  if redis.call('EXISTS', KEYS[2]) == 1 then outcome = 'marked'",
             "  elseif version ~= known then outcome = 'stale'",
-            "  else outcome = 'applied'; marker = KEYS[2] end",
+            "  else outcome = 'applied'; marker = KEYS[2]; slow = '0' end",
             "elseif ARGV[1] == 'raise' then",
             "  if redis.call('EXISTS', KEYS[2]) == 1 or redis.call('EXISTS', KEYS[3]) == 1 then outcome = 'marked'",
             "  elseif version ~= known then outcome = 'stale'",
             "  else outcome = 'applied'; marker = KEYS[3] end",
             "end",
             "if marker then",
-            "  redis.call('SET', marker, '1', 'PX', ARGV[5])",
+            "  redis.call('SET', marker, '1', 'PX', ARGV[6])",
             "  version = version + 1",
-            "  rate = ARGV[4]",
-            "  redis.call('HSET', KEYS[1], 'version', version, 'rate', rate)",
+            "  rate = ARGV[5]",
+            "  redis.call('HSET', KEYS[1], 'version', version, 'rate', rate, 'slow', slow)",
             "end",
-            "return {outcome, tostring(version), rate}");
+            "return {outcome, tostring(version), rate, slow}");
 
     /** An idle bucket's key expires once it would be full again, plus this. */
     private static final Duration BUCKET_IDLE_EXPIRY = Duration.ofSeconds(10);
@@ -116,17 +118,18 @@ final class LettuceFleetStore implements FleetStore {
             case CUT -> "cut";
             case RAISE -> "raise";
         };
-        long ttl = (change == Change.RAISE ? rules.raiseInterval() : rules.cutWindow()).toMillis();
+        long ttl = Math.max(1, rules.window().toMillis());
         return link().thenCompose(l -> l.connection().async().<List<Object>>eval(SCRIPT, ScriptOutputType.MULTI,
                         stateKeys, bytes(op), bytes(Long.toString(known.version())), bytes(Double.toString(known.rate())),
-                        bytes(Double.toString(proposed)), bytes(Long.toString(Math.max(1, ttl))))
+                        bytes(known.slowStart() ? "1" : "0"), bytes(Double.toString(proposed)), bytes(Long.toString(ttl)))
                 .toCompletableFuture())
                 .thenApply(LettuceFleetStore::decision);
     }
 
     private static Decision decision(List<Object> reply) {
         String outcome = string(reply.get(0));
-        FleetRate current = new FleetRate(Double.parseDouble(string(reply.get(2))), Long.parseLong(string(reply.get(1))));
+        FleetRate current = new FleetRate(Double.parseDouble(string(reply.get(2))), Long.parseLong(string(reply.get(1))),
+                "1".equals(string(reply.get(3))));
         return new Decision(switch (outcome) {
             case "applied" -> Outcome.APPLIED;
             case "marked" -> Outcome.MARKED;
@@ -145,7 +148,7 @@ final class LettuceFleetStore implements FleetStore {
         if (current != null && current.link() == l && current.version() >= rate.version()) {
             return current.proxy();
         }
-        BucketConfiguration configuration = configuration(rate.rate());
+        BucketConfiguration configuration = configuration(rate.rate(), rules.burst());
         AsyncBucketProxy proxy = l.buckets().builder()
                 .withImplicitConfigurationReplacement(rate.version(), TokensInheritanceStrategy.AS_IS)
                 .build(bucketKey, () -> CompletableFuture.completedFuture(configuration));
@@ -155,18 +158,17 @@ final class LettuceFleetStore implements FleetStore {
     }
 
     /**
-     * A bucket that refills {@code rate} permits a second, smoothly (greedy refill), and holds one
-     * second's worth: a fleet that was idle may send a second's permits at once, no more. Bucket4j
+     * A bucket that refills {@code rate} permits a second, smoothly (greedy refill), and holds
+     * {@code burst}: what an idle fleet may send at once, as an idle local budget does. Bucket4j
      * counts whole tokens, so the refill is expressed per 1,000 s to keep three decimals of rate.
      */
-    static BucketConfiguration configuration(double rate) {
-        long capacity = Math.max(1, Math.round(rate));
+    static BucketConfiguration configuration(double rate, int burst) {
         long perThousandSeconds = Math.max(1, Math.round(rate * 1000));
         return BucketConfiguration.builder()
                 .addLimit(BandwidthBuilder.builder()
-                        .capacity(capacity)
+                        .capacity(burst)
                         .refillGreedy(perThousandSeconds, Duration.ofSeconds(1000))
-                        .initialTokens(capacity)
+                        .initialTokens(burst)
                         .build())
                 .build();
     }

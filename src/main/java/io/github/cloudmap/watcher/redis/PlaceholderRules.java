@@ -6,7 +6,7 @@ import java.time.Duration;
 /** TEMPORARY until AdaptiveBudgetConfig lands on main: the adaptive defaults and the local fallback. */
 final class PlaceholderRules {
 
-    static final FleetRules DEFAULTS = new FleetRules(50, 1, 100, 1, 0.5, Duration.ofSeconds(1), Duration.ofSeconds(1));
+    static final FleetRules DEFAULTS = new FleetRules(20, 1, 400, 2, 0.7, Duration.ofSeconds(1), 10, true);
 
     private PlaceholderRules() {}
 

@@ -93,6 +93,8 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
     private final AtomicLong lastProbe = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong lastRefresh = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong lastRaise = new AtomicLong(Long.MIN_VALUE);
+    /** When the fleet's bucket last made a waiter of this process wait: the rate held it back. */
+    private final AtomicLong lastHeldBack = new AtomicLong(Long.MIN_VALUE);
     private final ConcurrentLinkedQueue<Waiter> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicBoolean pumping = new AtomicBoolean();
@@ -108,7 +110,7 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
         this.retryNanos = retryInterval.toNanos();
         this.description = description;
         this.secrets = secrets;
-        this.fleetRate = new AtomicReference<>(new FleetRate(rules.initialRate(), 0));
+        this.fleetRate = new AtomicReference<>(rules.initial());
         this.events = events.apply(this);
     }
 
@@ -233,6 +235,7 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
                 pumping.set(false);
                 pump();
             } else {
+                lastHeldBack.set(scheduler.now(TimeUnit.NANOSECONDS));
                 // Ask again when the bucket says a permit is due; a cut or a raise by another
                 // process may move that, so never sleep longer than the refresh interval.
                 long delay = Math.min(waitNanos, REFRESH_NANOS);
@@ -254,10 +257,18 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
         change(FleetStore.Change.CUT, scheduler, CHANGE_ATTEMPTS);
     }
 
+    /**
+     * A raise is proposed at most once per window, and only while the fleet's rate is what holds
+     * this process back (someone waits, or waited within the window): an idle fleet learns
+     * nothing about the account's headroom and must not drift up to the ceiling.
+     */
     private void maybeRaise(Scheduler scheduler) {
         long now = scheduler.now(TimeUnit.NANOSECONDS);
+        long window = rules.window().toNanos();
+        long heldBack = lastHeldBack.get();
+        boolean limited = waiting.get() > 0 || (heldBack != Long.MIN_VALUE && now - heldBack < window);
         long last = lastRaise.get();
-        if (rules.atMax(fleetRate.get().rate()) || (last != Long.MIN_VALUE && now - last < rules.raiseInterval().toNanos())
+        if (!limited || rules.atMax(fleetRate.get().rate()) || (last != Long.MIN_VALUE && now - last < window)
                 || !lastRaise.compareAndSet(last, now)) {
             return;
         }
@@ -266,7 +277,7 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
 
     private void change(FleetStore.Change change, Scheduler scheduler, int attemptsLeft) {
         FleetRate known = fleetRate.get();
-        double proposed = change == FleetStore.Change.CUT ? rules.cut(known.rate()) : rules.raise(known.rate());
+        double proposed = change == FleetStore.Change.CUT ? rules.cut(known.rate()) : rules.raise(known);
         bounded(store.change(change, known, proposed), scheduler).subscribe(decision -> {
             adopt(decision.current());
             switch (decision.outcome()) {

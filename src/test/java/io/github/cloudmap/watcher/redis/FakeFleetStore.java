@@ -93,7 +93,7 @@ final class FakeFleetStore implements FleetStore {
             boolean fresh = configuredVersion < 0;
             refill();
             configuredVersion = rate.version();
-            capacity = Math.max(1, Math.round(rate.rate()));
+            capacity = rules.burst();
             ratePerNano = rate.rate() / 1e9;
             tokens = fresh ? capacity : Math.min(tokens, capacity);
             refilledAt = now();
@@ -121,18 +121,18 @@ final class FakeFleetStore implements FleetStore {
                     outcome = now < cutUntil ? Outcome.MARKED : state.version() != known.version() ? Outcome.STALE
                             : Outcome.APPLIED;
                     if (outcome == Outcome.APPLIED) {
-                        cutUntil = now + rules.cutWindow().toNanos();
+                        cutUntil = now + rules.window().toNanos();
                     }
                 } else if (change == Change.RAISE) {
                     outcome = now < cutUntil || now < raiseUntil ? Outcome.MARKED
                             : state.version() != known.version() ? Outcome.STALE : Outcome.APPLIED;
                     if (outcome == Outcome.APPLIED) {
-                        raiseUntil = now + rules.raiseInterval().toNanos();
+                        raiseUntil = now + rules.window().toNanos();
                     }
                 }
                 if (outcome == Outcome.APPLIED) {
                     applied.incrementAndGet();
-                    state = state.next(proposed);
+                    state = change == Change.CUT ? state.cutTo(proposed) : state.raisedTo(proposed);
                 }
                 return new Decision(outcome, state);
             }

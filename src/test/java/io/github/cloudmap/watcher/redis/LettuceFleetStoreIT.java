@@ -26,8 +26,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LettuceFleetStoreIT {
 
-    private static final FleetRules RULES = new FleetRules(50, 1, 100, 5, 0.5,
-            Duration.ofSeconds(1), Duration.ofSeconds(1));
+    private static final FleetRules RULES = new FleetRules(50, 1, 100, 5, 0.5, Duration.ofSeconds(1), 2, false);
 
     private RedisServer redis;
     private final List<RedisClient> clients = new ArrayList<>();
@@ -70,7 +69,7 @@ class LettuceFleetStoreIT {
     void threeProcessesThrottledInTheSameInstantCutOnce(TestInfo test) throws Exception {
         String key = test.getTestMethod().orElseThrow().getName();
         List<LettuceFleetStore> fleet = List.of(process(key), process(key), process(key));
-        FleetRate initial = new FleetRate(50, 0);
+        FleetRate initial = new FleetRate(50, 0, false);
         for (LettuceFleetStore store : fleet) {
             await(store.change(Change.READ, initial, 50));   // connected, so the three cuts race for real
         }
@@ -81,7 +80,7 @@ class LettuceFleetStoreIT {
 
         List<Outcome> outcomes = cuts.stream().map(f -> f.join().outcome()).toList();
         assertThat(outcomes).containsOnlyOnce(Outcome.APPLIED).containsOnly(Outcome.APPLIED, Outcome.MARKED);
-        assertThat(await(fleet.get(0).change(Change.READ, initial, 0)).current()).isEqualTo(new FleetRate(25, 1));
+        assertThat(await(fleet.get(0).change(Change.READ, initial, 0)).current()).isEqualTo(new FleetRate(25, 1, false));
     }
 
     @Test
@@ -89,31 +88,31 @@ class LettuceFleetStoreIT {
         String key = test.getTestMethod().orElseThrow().getName();
         LettuceFleetStore a = process(key);
         LettuceFleetStore b = process(key);
-        await(b.change(Change.READ, new FleetRate(50, 0), 0));   // connected: the window is not spent connecting
-        assertThat(await(a.change(Change.CUT, new FleetRate(50, 0), 25)).outcome()).isEqualTo(Outcome.APPLIED);
+        await(b.change(Change.READ, new FleetRate(50, 0, false), 0));   // connected: the window is not spent connecting
+        assertThat(await(a.change(Change.CUT, new FleetRate(50, 0, false), 25)).outcome()).isEqualTo(Outcome.APPLIED);
         // b still believes in 50/s v0: within the window its throttle is the same event.
-        assertThat(await(b.change(Change.CUT, new FleetRate(50, 0), 25)).outcome()).isEqualTo(Outcome.MARKED);
+        assertThat(await(b.change(Change.CUT, new FleetRate(50, 0, false), 25)).outcome()).isEqualTo(Outcome.MARKED);
         // A raise is refused while the cut's window lasts.
-        assertThat(await(a.change(Change.RAISE, new FleetRate(25, 1), 30)).outcome()).isEqualTo(Outcome.MARKED);
+        assertThat(await(a.change(Change.RAISE, new FleetRate(25, 1, false), 30)).outcome()).isEqualTo(Outcome.MARKED);
 
-        Decision stale = awaitOutcomeOtherThan(Outcome.MARKED, () -> b.change(Change.CUT, new FleetRate(50, 0), 25));
+        Decision stale = awaitOutcomeOtherThan(Outcome.MARKED, () -> b.change(Change.CUT, new FleetRate(50, 0, false), 25));
         assertThat(stale.outcome()).isEqualTo(Outcome.STALE);
-        assertThat(stale.current()).isEqualTo(new FleetRate(25, 1));
+        assertThat(stale.current()).isEqualTo(new FleetRate(25, 1, false));
         assertThat(await(b.change(Change.CUT, stale.current(), 12.5))).isEqualTo(
-                new Decision(Outcome.APPLIED, new FleetRate(12.5, 2)));
+                new Decision(Outcome.APPLIED, new FleetRate(12.5, 2, false)));
     }
 
     @Test
     void raisesAreAdditiveAndOncePerIntervalForTheWholeFleet(TestInfo test) throws Exception {
         String key = test.getTestMethod().orElseThrow().getName();
         List<LettuceFleetStore> fleet = List.of(process(key), process(key), process(key));
-        FleetRate initial = new FleetRate(50, 0);
+        FleetRate initial = new FleetRate(50, 0, false);
         List<CompletableFuture<Decision>> raises = fleet.stream()
-                .map(store -> store.change(Change.RAISE, initial, RULES.raise(50))).toList();
+                .map(store -> store.change(Change.RAISE, initial, RULES.raise(initial))).toList();
         CompletableFuture.allOf(raises.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
         assertThat(raises.stream().map(f -> f.join().outcome()).toList())
                 .containsOnlyOnce(Outcome.APPLIED).containsOnly(Outcome.APPLIED, Outcome.MARKED);
-        assertThat(await(fleet.get(2).change(Change.READ, initial, 0)).current()).isEqualTo(new FleetRate(55, 1));
+        assertThat(await(fleet.get(2).change(Change.READ, initial, 0)).current()).isEqualTo(new FleetRate(55, 1, false));
     }
 
     @Test
@@ -121,8 +120,8 @@ class LettuceFleetStoreIT {
         String key = test.getTestMethod().orElseThrow().getName();
         LettuceFleetStore a = process(key);
         LettuceFleetStore b = process(key);
-        await(b.change(Change.READ, new FleetRate(2, 0), 0));
-        FleetRate two = new FleetRate(2, 0);
+        await(b.change(Change.READ, new FleetRate(2, 0, false), 0));
+        FleetRate two = new FleetRate(2, 0, false);
         assertThat(await(a.tryTake(two))).isZero();
         assertThat(await(b.tryTake(two))).as("a full bucket holds one second at the rate, for the fleet").isZero();
         long wait = await(a.tryTake(two));
@@ -130,12 +129,12 @@ class LettuceFleetStoreIT {
                 TimeUnit.MILLISECONDS.toNanos(300), TimeUnit.MILLISECONDS.toNanos(501));
 
         // A cut to 0.2/s under version 1 replaces the configuration for everyone, b's stale proxy included.
-        long slower = await(a.tryTake(new FleetRate(0.2, 1)));
+        long slower = await(a.tryTake(new FleetRate(0.2, 1, false)));
         assertThat(slower).as("the bucket now refills at 0.2/s").isGreaterThan(TimeUnit.SECONDS.toNanos(2));
         assertThat(await(b.tryTake(two))).as("b still asks at 2/s v0: the bucket keeps the newer 0.2/s")
                 .isGreaterThan(TimeUnit.SECONDS.toNanos(2));
         // Giving back a permit makes it available at once.
-        await(a.giveBack(new FleetRate(0.2, 1)));
+        await(a.giveBack(new FleetRate(0.2, 1, false)));
         assertThat(await(b.tryTake(two))).isZero();
     }
 
@@ -143,17 +142,17 @@ class LettuceFleetStoreIT {
     void stateLostInARestartIsRebuiltFromWhatTheProcessesKnow(TestInfo test) throws Exception {
         String key = test.getTestMethod().orElseThrow().getName();
         LettuceFleetStore a = process(key);
-        assertThat(await(a.change(Change.CUT, new FleetRate(50, 0), 25)).outcome()).isEqualTo(Outcome.APPLIED);
-        assertThat(await(a.tryTake(new FleetRate(25, 1)))).isZero();
+        assertThat(await(a.change(Change.CUT, new FleetRate(50, 0, false), 25)).outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(await(a.tryTake(new FleetRate(25, 1, false)))).isZero();
 
         redis.restart();   // no persistence: every key is gone
 
-        FleetRate known = new FleetRate(25, 1);
+        FleetRate known = new FleetRate(25, 1, false);
         Decision read = awaitAnswer(() -> a.change(Change.READ, known, 0));
         assertThat(read.current()).as("restored from the process's knowledge, version kept").isEqualTo(known);
         assertThat(await(a.tryTake(known))).as("the bucket is rebuilt, not an error").isZero();
         // A process that joins now, knowing only the defaults, learns the restored rate.
-        assertThat(await(process(key).change(Change.READ, new FleetRate(50, 0), 0)).current()).isEqualTo(known);
+        assertThat(await(process(key).change(Change.READ, new FleetRate(50, 0, false), 0)).current()).isEqualTo(known);
     }
 
     private static Decision awaitOutcomeOtherThan(Outcome outcome,

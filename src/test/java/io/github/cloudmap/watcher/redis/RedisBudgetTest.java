@@ -25,7 +25,7 @@ import reactor.test.scheduler.VirtualTimeScheduler;
  */
 class RedisBudgetTest {
 
-    private static final FleetRules RULES = new FleetRules(2, 0.5, 4, 1, 0.5, Duration.ofSeconds(1), Duration.ofSeconds(1));
+    private static final FleetRules RULES = new FleetRules(2, 0.5, 4, 1, 0.5, Duration.ofSeconds(1), 2, false);
 
     private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
     private final FakeFleetStore store = new FakeFleetStore(time, RULES);
@@ -43,6 +43,14 @@ class RedisBudgetTest {
         final List<Long> millis = new CopyOnWriteArrayList<>();
         final List<Permit> permits = new CopyOnWriteArrayList<>();
         final List<Disposable> subscriptions = new ArrayList<>();
+        private int answered;
+
+        /** Reports every permit received since the last call as answered. */
+        void answerNew() {
+            while (answered < permits.size()) {
+                permits.get(answered++).onAnswered();
+            }
+        }
 
         Grants acquire(RequestBudget budget, Scheduler time, int n) {
             for (int i = 0; i < n; i++) {
@@ -109,7 +117,7 @@ class RedisBudgetTest {
         permits.forEach(Permit::onThrottled);
         permits.forEach(Permit::onThrottled);   // a second report of the same permit is ignored
 
-        assertThat(store.state()).isEqualTo(new FleetRate(1, 1));
+        assertThat(store.state()).isEqualTo(new FleetRate(1, 1, false));
         assertThat(store.applied).hasValue(1);
         assertThat(fleet).allSatisfy(b -> assertThat(b.currentRate()).isEqualTo(1.0));
         assertThat(meters.counter("cloudmap.watcher.budget.redis.cuts", "account", "123456789012", "region", "eu-west-1")
@@ -134,19 +142,53 @@ class RedisBudgetTest {
         first.permits.get(0).onThrottled();
         assertThat(store.state().rate()).isEqualTo(1.0);
 
-        // Every process hears answers all the time; the fleet gains one step per quiet interval.
+        // Every process keeps asking for more than the fleet's rate grants, and hears answers;
+        // the fleet gains one step per quiet window, not one per process.
         List<Double> rates = new ArrayList<>();
+        List<Grants> demand = fleet.stream().map(b -> new Grants()).toList();
         for (int second = 1; second <= 5; second++) {
-            time.advanceTimeBy(Duration.ofSeconds(1));
-            for (RedisBudget b : fleet) {
-                Grants g = new Grants().acquire(b, time, 1);
-                time.advanceTimeBy(Duration.ofMillis(300));
-                g.permits.forEach(Permit::onAnswered);
+            for (int i = 0; i < fleet.size(); i++) {
+                demand.get(i).acquire(fleet.get(i), time, 3);
             }
+            time.advanceTimeBy(Duration.ofSeconds(1));
+            demand.forEach(Grants::answerNew);
             rates.add(store.state().rate());
         }
-        // Within the cut's window nothing is raised; then +1/s each second, capped at 4.
+        // +1/s per window after the cut's window, capped at 4.
         assertThat(rates).containsExactly(2.0, 3.0, 4.0, 4.0, 4.0);
+    }
+
+    @Test
+    void anIdleFleetIsNotRaised() {
+        RedisBudget budget = budget(store);
+        for (int second = 1; second <= 5; second++) {
+            Grants g = new Grants().acquire(budget, time, 1);   // one request a second: never held back
+            time.advanceTimeBy(Duration.ofSeconds(1));
+            g.permits.forEach(Permit::onAnswered);
+        }
+        assertThat(store.state().rate()).isEqualTo(2.0);
+        assertThat(store.applied).hasValue(0);
+    }
+
+    @Test
+    void slowStartDoublesTheFleetRateUntilTheFirstCut() {
+        FleetRules slow = new FleetRules(1, 0.5, 64, 1, 0.5, Duration.ofSeconds(1), 2, true);
+        FakeFleetStore slowStore = new FakeFleetStore(time, slow);
+        RedisBudget budget = new RedisBudget(slowStore, slow, local, Duration.ofMillis(250), Duration.ofSeconds(1),
+                "slow", RedisBudget.Secrets.NONE, b -> FleetEvents.NONE);
+        List<Double> rates = new ArrayList<>();
+        Grants demand = new Grants();
+        for (int second = 1; second <= 4; second++) {
+            demand.acquire(budget, time, 40);
+            time.advanceTimeBy(Duration.ofSeconds(1));
+            demand.answerNew();
+            rates.add(slowStore.state().rate());
+        }
+        assertThat(rates).containsExactly(2.0, 4.0, 8.0, 16.0);
+        demand.acquire(budget, time, 1);
+        time.advanceTimeBy(Duration.ofSeconds(1));
+        demand.permits.get(demand.permits.size() - 1).onThrottled();
+        assertThat(slowStore.state()).extracting(FleetRate::rate, FleetRate::slowStart).containsExactly(8.0, false);
     }
 
     @Test
