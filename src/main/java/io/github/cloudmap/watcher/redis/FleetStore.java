@@ -29,6 +29,9 @@ interface FleetStore extends AutoCloseable {
      */
     CompletableFuture<Decision> change(Change change, FleetRate known, double proposed);
 
+    /** Starts connecting, without waiting, so the first acquisition does not pay for it. */
+    default void connect() { }
+
     @Override
     void close();
 

@@ -173,6 +173,11 @@ final class LettuceFleetStore implements FleetStore {
                 .build();
     }
 
+    @Override
+    public void connect() {
+        link();
+    }
+
     private CompletableFuture<Link> link() {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("the fleet budget is closed"));

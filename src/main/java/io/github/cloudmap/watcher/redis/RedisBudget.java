@@ -76,6 +76,8 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
 
     /** How often a process re-reads the fleet's rate that others may have changed. */
     private static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long the first connection may take before the budget says it fell back. */
+    private static final Duration FIRST_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** Attempts at a cut or raise that keep meeting a concurrent change. */
     private static final int CHANGE_ATTEMPTS = 3;
 
@@ -300,6 +302,33 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
         }, error -> fallBack(error, true));
     }
 
+    /**
+     * Connects and reads the fleet's rate without waiting. Until Redis first answers (a cold JVM
+     * takes longer than {@code redisTimeout} to open its first connection), permits come from the
+     * local budget, quietly; a process that joins learns the fleet's rate before it uses it.
+     */
+    void start() {
+        Scheduler scheduler = reactor.core.scheduler.Schedulers.parallel();
+        onRedis.set(false);
+        probing.set(true);
+        lastProbe.set(scheduler.now(TimeUnit.NANOSECONDS));
+        store.connect();
+        FleetRate known = fleetRate.get();
+        Mono.fromFuture(store.change(FleetStore.Change.READ, known, known.rate()), false)
+                .timeout(FIRST_CONNECT_TIMEOUT, scheduler)
+                .subscribe(decision -> {
+                    adopt(decision.current());
+                    onRedis.set(true);
+                    probing.set(false);
+                    log.info("Fleet budget {}: on Redis, the fleet's rate is {}/s", description, fleetRate.get().rate());
+                }, error -> {
+                    probing.set(false);
+                    log.warn("Fleet budget {}: Redis is not reachable ({}); using the local budget until it answers",
+                            description, secrets.scrub(error));
+                    events.fellBack();
+                });
+    }
+
     /** Re-reads the rate others may have changed, at most once per second, while on Redis. */
     private void refresh(Scheduler scheduler, long now) {
         long last = lastRefresh.get();
@@ -321,7 +350,7 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
         if (onRedis.compareAndSet(true, false)) {
             lastProbe.set(Long.MIN_VALUE);
             if (log) {
-                RedisBudget.log.warn("Fleet budget {}: Redis did not answer within {} ms ({}); using the local budget"
+                RedisBudget.log.warn("Fleet budget {}: Redis failed or took over {} ms ({}); using the local budget"
                         + " until it answers again", description, redisTimeout.toMillis(), secrets.scrub(error));
                 events.fellBack();
             }
@@ -578,8 +607,8 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
         }
 
         /**
-         * Builds the budget. Does not connect: the first acquisition does, asynchronously, so an
-         * application starts even while Redis is down (on the fallback).
+         * Builds the budget and starts connecting without waiting for it, so an application
+         * starts even while Redis is down (on the fallback).
          *
          * @throws IllegalStateException if {@link #key} was not given
          */
@@ -600,10 +629,13 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
             }
             String description = RedisUris.describe(target) + " " + key;
             FleetStore store = new LettuceFleetStore(redis, target, client == null, key, rules);
+            store.connect();
             RequestBudget local = fallback != null ? fallback : PlaceholderRules.localBudget(rules);
             MeterRegistry registry = meterRegistry;
-            return new RedisBudget(store, rules, local, redisTimeout, retryInterval, description, secrets,
+            RedisBudget budget = new RedisBudget(store, rules, local, redisTimeout, retryInterval, description, secrets,
                     registry == null ? b -> FleetEvents.NONE : b -> new MicrometerFleetEvents(registry, key, b));
+            budget.start();
+            return budget;
         }
 
         private static String password(String uri) {
