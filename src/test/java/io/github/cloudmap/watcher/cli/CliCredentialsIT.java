@@ -46,7 +46,7 @@ class CliCredentialsIT {
     private static final String START_URL = "https://example.awsapps.com/start";
 
     @TempDir
-    Path dir;
+    static Path dir;
 
     private final List<String> ssoRequests = new CopyOnWriteArrayList<>();
     private final List<String> stsRequests = new CopyOnWriteArrayList<>();
