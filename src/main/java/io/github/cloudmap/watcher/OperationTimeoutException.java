@@ -138,7 +138,10 @@ public class OperationTimeoutException extends RuntimeException {
         return overall;
     }
 
-    /** How many submissions had been sent when the deadline fired; 1 for a plain watch. */
+    /**
+     * For the {@linkplain #isOverall() overall deadline}, how many submissions had been sent when
+     * it fired; otherwise 1: the deadline belongs to one watch or one attempt.
+     */
     public int attempts() {
         return attempts;
     }

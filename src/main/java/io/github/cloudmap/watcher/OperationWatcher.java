@@ -63,7 +63,8 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationStatus;
  * 20% jitter; throttled polls double the backoff once more; 3 attempts per GetOperation for
  * 5xx and I/O errors (200 ms, then 400 ms apart); a 20 s OperationNotFound grace window; a
  * 5 minute deadline per watch; up to 3 submissions for THROTTLED_REQUEST (1 s, then 2 s apart);
- * delays on {@link Schedulers#parallel()}.
+ * no overall deadline for {@code submitAndWatch}; delays on {@link Schedulers#parallel()}. Poll
+ * intervals and deadlines below 10 ms are refused.
  *
  * <p><b>Retries on retries.</b> The SDK client retries on its own (3 attempts in its standard
  * mode, throttling included), below this watcher's retries: with the client's defaults one
