@@ -74,6 +74,7 @@ public final class OperationWatcherBuilder {
     private Retry resubmission = Retry.of(RESUBMISSION_NAME, defaultResubmission());
     private RateLimiter rateLimiter;
     private WatchListener listener = WatchListener.NONE;
+    private Supplier<? extends Scheduler> deliveryScheduler;
 
     OperationWatcherBuilder(ServiceDiscoveryAsyncClient client) {
         this.client = Objects.requireNonNull(client, "client must not be null");
@@ -204,6 +205,23 @@ public final class OperationWatcherBuilder {
     }
 
     /**
+     * Where each watch delivers its statuses, completion and error to its subscriber: every
+     * watch takes a worker of its own from this scheduler, so a subscriber that blocks or is
+     * slow delays only itself, never the shared poll loop, the SDK's response threads or the
+     * other watches. Default: {@link Schedulers#boundedElastic()}, looked up at each
+     * subscription (so virtual time replaces it too); when {@link #scheduler(Scheduler)} was
+     * given, that scheduler. {@link Schedulers#immediate()} delivers on the poll loop's thread
+     * (the SDK's or the timer's): only for subscribers that never block.
+     *
+     * @throws NullPointerException if {@code scheduler} is null
+     */
+    public OperationWatcherBuilder deliveryScheduler(Scheduler scheduler) {
+        Objects.requireNonNull(scheduler, "deliveryScheduler must not be null");
+        this.deliveryScheduler = () -> scheduler;
+        return this;
+    }
+
+    /**
      * How long after polling of an operation starts an OperationNotFound answer is taken to
      * mean "not readable yet" rather than "does not exist". The window belongs to the poll
      * loop, which concurrent watches of one operation share: a watch that joins a running
@@ -311,6 +329,6 @@ public final class OperationWatcherBuilder {
     public OperationWatcher build() {
         return new OperationWatcher(new WatchSettings(client, initialInterval, maxInterval, multiplier,
                 throttleMultiplier, jitter, random, timeout, scheduler, notFoundGrace, transientRetry,
-                resubmission, rateLimiter, GuardedListener.guard(listener)));
+                resubmission, rateLimiter, GuardedListener.guard(listener), deliveryScheduler));
     }
 }
