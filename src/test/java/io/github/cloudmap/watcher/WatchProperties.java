@@ -48,6 +48,8 @@ class WatchProperties {
 
     static final int CASES = 1_000;
     private static final long FIRST_SEED = 20_261_127_000L;
+    /** The default cap on the delay between polls; transient retries wait less. */
+    private static final long MAX_POLL_GAP_MILLIS = OperationWatcherBuilder.DEFAULT_MAX_POLL_INTERVAL.toMillis();
 
     private enum Step { SUBMITTED, PENDING, TERMINAL, THROTTLE, SERVER_ERROR, RESET, NOT_FOUND, HANG, GARBAGE,
         WRONG_TYPE, INVALID_INPUT }
@@ -206,6 +208,32 @@ class WatchProperties {
                     }
                 }
             }
+            // Liveness: a watch that is not slow is never held up by the others. While one runs,
+            // an answered poll is followed by the next within the backoff cap (10 s)...
+            for (int k = 0; k < polls.size(); k++) {
+                long poll = polls.get(k);
+                boolean hung = script.get(Math.min(k, script.size() - 1)) == Step.HANG;
+                long nextPoll = k + 1 < polls.size() ? polls.get(k + 1) : Long.MAX_VALUE;
+                for (Watch w : watches) {
+                    if (!hung && w.kind != Kind.SLOW && w.activeThroughout(poll, poll + MAX_POLL_GAP_MILLIS)) {
+                        require(nextPoll <= poll + MAX_POLL_GAP_MILLIS, "no GetOperation for "
+                                + MAX_POLL_GAP_MILLIS + " ms after the one at " + poll + " ms although watch "
+                                + w.index + " (" + w.kind + ") was waiting; polls " + polls);
+                    }
+                }
+            }
+            // ...and it hears the terminal status at the moment the loop reads it.
+            for (long seen : terminalSeen) {
+                for (Watch w : watches) {
+                    boolean waiting = w.joinAt < seen && (w.cancelledAt < 0 || w.cancelledAt > seen)
+                            && (w.endedAt < 0 || w.endedAt >= seen) && w.joinAt + timeout.toMillis() > seen;
+                    if (w.kind != Kind.SLOW && waiting) {
+                        require(w.error == null && w.endedAt == seen, "watch " + w.index + " (" + w.kind
+                                + ") was waiting when the loop read the terminal status at " + seen
+                                + " ms, but ended at " + w.endedAt + " with " + w.error);
+                    }
+                }
+            }
             require(client.hangingRequests() == 0, "a request still hangs");
             require(scheduler.outstandingTasks() == 0, scheduler.outstandingTasks() + " timers outstanding");
             require(scheduler.openWorkers() == 0, scheduler.openWorkers() + " delivery workers open");
@@ -285,6 +313,12 @@ class WatchProperties {
             private void end() {
                 ends++;
                 endedAt = now();
+            }
+
+            /** Whether the watch ran over all of [from, to]: joined by then, not ended or cancelled by then. */
+            boolean activeThroughout(long from, long to) {
+                long end = cancelledAt >= 0 ? cancelledAt : endedAt;
+                return started && joinAt <= from && (end < 0 || end > to);
             }
 
             /** Whether the watch was running at {@code millis}: joined, and not yet ended or cancelled. */
