@@ -22,7 +22,7 @@ import software.amazon.awssdk.services.servicediscovery.model.Operation;
  *
  * <p><b>Where user code runs.</b> The loop runs on the SDK's response threads and the watcher's
  * timer; neither ever runs a subscriber. Each watch hands its signals over to a worker of its
- * own from the delivery scheduler ({@link #deliveryScheduler}), after its deadline, so a
+ * own from the delivery scheduler (see {@code deliveryScheduler} below), after its deadline, so a
  * subscriber that blocks or is slow holds up only its own worker: not the loop, not the SDK's
  * threads, not the other watches of the operation.
  *
