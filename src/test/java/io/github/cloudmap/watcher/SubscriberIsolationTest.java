@@ -1,6 +1,7 @@
 package io.github.cloudmap.watcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static software.amazon.awssdk.services.servicediscovery.model.OperationStatus.PENDING;
 import static software.amazon.awssdk.services.servicediscovery.model.OperationStatus.SUBMITTED;
 import static software.amazon.awssdk.services.servicediscovery.model.OperationStatus.SUCCESS;
@@ -144,6 +145,12 @@ class SubscriberIsolationTest {
                 .blockLast(Duration.ofSeconds(30));
 
         assertThat(thread).startsWith("single");
+    }
+
+    @Test
+    void aNullDeliverySchedulerIsRefused() {
+        assertThatThrownBy(() -> OperationWatcher.builder(client).deliveryScheduler(null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("deliveryScheduler");
     }
 
     private static boolean await(CountDownLatch latch) {
