@@ -181,7 +181,7 @@ class RequestValidationIT {
         String dnsService = createService(privateNamespace, "api",
                 ",\"DnsConfig\":{\"DnsRecords\":[{\"Type\":\"A\",\"TTL\":60}]}");
         String checked = createService(publicNamespace, "checked", ",\"HealthCheckConfig\":{\"Type\":\"HTTP\"}");
-        String custom = createService(httpNamespace, "custom", ",\"HealthCheckCustomConfig\":{}");
+        String custom = createService(publicNamespace, "custom", ",\"HealthCheckCustomConfig\":{}");
 
         assertInvalidInput(post("UpdateService", "{\"Id\":\"" + dnsService
                 + "\",\"Service\":{\"DnsConfig\":{\"DnsRecords\":[{\"Type\":\"A\",\"TTL\":\"x\"}]}}}"), "TTL");
