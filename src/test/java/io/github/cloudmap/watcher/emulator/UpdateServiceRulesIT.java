@@ -96,11 +96,15 @@ class UpdateServiceRulesIT {
     }
 
     @Test
-    void aCustomHealthCheckStaysWhenOmitted() {
-        String id = fx.service(privateNs, "jobs", r -> r.dnsConfig(d -> d.dnsRecords(rec -> rec.type(RecordType.A)
+    void aCustomHealthCheckStaysWhenOmittedWhileAHealthCheckConfigGoes() {
+        String custom = fx.service(privateNs, "jobs", r -> r.dnsConfig(d -> d.dnsRecords(rec -> rec.type(RecordType.A)
                 .ttl(60L))).healthCheckCustomConfig(c -> { })).id();
-        assertThat(update(id, s -> s.description("v2"))).isEqualTo(OperationStatus.SUCCESS);
-        assertThat(get(id).healthCheckCustomConfig()).isNotNull();
+        String checked = fx.service(publicNs, "web", r -> r.dnsConfig(d -> d.dnsRecords(rec -> rec.type(RecordType.A)
+                .ttl(60L))).healthCheckConfig(h -> h.type(HealthCheckType.TCP))).id();
+        assertThat(update(custom, s -> s.description("v2"))).isEqualTo(OperationStatus.SUCCESS);
+        assertThat(update(checked, s -> s.description("v2"))).isEqualTo(OperationStatus.SUCCESS);
+        assertThat(get(custom).healthCheckCustomConfig()).isNotNull();
+        assertThat(get(checked).healthCheckConfig()).isNull();
     }
 
     @Test
