@@ -85,7 +85,8 @@ public final class FaultInjector {
      * published DiscoverInstances limit: GetOperation 100/s (burst 200), RegisterInstance and
      * DeregisterInstance 50/s (burst 100), CreateService 5/s, ListServices 2/s, ListNamespaces and
      * CreateHttpNamespace 0.5/s (burst 1), ListInstances and GetService 50/s, DiscoverInstances
-     * 1,000/s (burst 2,000). Other actions stay unlimited.
+     * 1,000/s (burst 2,000), and the published DiscoverInstancesRevision limit, 3,000/s (AWS
+     * publishes no burst; the emulator allows one second's worth). Other actions stay unlimited.
      */
     public synchronized FaultInjector realisticLimits() {
         rateLimit("GetOperation", 100, 200);
@@ -98,6 +99,7 @@ public final class FaultInjector {
         rateLimit("ListInstances", 50, 50);
         rateLimit("GetService", 50, 50);
         rateLimit("DiscoverInstances", 1000, 2000);
+        rateLimit("DiscoverInstancesRevision", 3000, 3000);
         return this;
     }
 

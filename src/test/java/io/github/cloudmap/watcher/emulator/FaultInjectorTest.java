@@ -166,4 +166,16 @@ class FaultInjectorTest {
         assertThatThrownBy(() -> faults.instanceHealth("srv-a", null, HealthStatus.UNHEALTHY))
                 .isInstanceOf(NullPointerException.class).hasMessageContaining("instanceId");
     }
+
+    @Test
+    void realisticLimitsIncludeThePublishedDiscoverInstancesRevisionLimit() {
+        faults.realisticLimits();
+        for (int i = 0; i < 3000; i++) {
+            assertThat(faults.decide("DiscoverInstancesRevision").kind()).isEqualTo(FaultDecision.Kind.NONE);
+        }
+        assertThat(faults.decide("DiscoverInstancesRevision").error().type()).isEqualTo("RequestLimitExceeded");
+        clock.advance(Duration.ofMillis(1));
+        assertThat(faults.decide("DiscoverInstancesRevision").kind()).as("3 tokens a millisecond")
+                .isEqualTo(FaultDecision.Kind.NONE);
+    }
 }
