@@ -2,7 +2,9 @@ package io.github.cloudmap.watcher.emulator;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Health operations: GetInstancesHealthStatus and UpdateInstanceCustomHealthStatus, over the
@@ -28,20 +30,20 @@ final class HealthHandler {
         List<String> named = request.stringList("Instances", false, 1, Integer.MAX_VALUE, 64);
         int max = request.intInRange("MaxResults", 1, 100, 100);
         String token = request.optionalString("NextToken", 4096).orElse(null);
-        List<InstanceEntry> instances = new ArrayList<>();
+        // A set, so that a list naming one instance many times costs no more than naming it once.
+        Set<InstanceEntry> selected = new LinkedHashSet<>();
         if (named == null) {
-            instances.addAll(service.instances.values());
+            selected.addAll(service.instances.values());
         } else {
             for (String id : named) {
                 InstanceEntry instance = service.instances.get(id);
                 if (instance == null) {
                     throw CloudMapError.instanceNotFound(service.id, id);
                 }
-                if (!instances.contains(instance)) {
-                    instances.add(instance);
-                }
+                selected.add(instance);
             }
         }
+        List<InstanceEntry> instances = new ArrayList<>(selected);
         instances.sort((a, b) -> Long.compare(a.seq(), b.seq()));
         // The token is bound to the service, so a token from another service's list is refused.
         Page<InstanceEntry> page = Page.of(instances, InstanceEntry::seq, token, max,
