@@ -153,12 +153,13 @@ final class InstanceHandler {
     }
 
     ObjectNode discover(JsonRequest request) {
-        Discovered target = discovered(request);
         int max = request.intInRange("MaxResults", 1, 1000, 100);
         Map<String, String> query = orEmpty(attributes(request, "QueryParameters", false));
         Map<String, String> optional = orEmpty(attributes(request, "OptionalParameters", false));
         // The model leaves the default open; ALL returns what a caller without a filter expects.
         String filter = request.optionalEnum("HealthStatus", HEALTH).orElse("ALL");
+        // Every member is checked before the lookup, so a bad request is InvalidInput, not a not-found.
+        Discovered target = discovered(request);
         ServiceEntry service = target.service();
 
         List<InstanceEntry> matching = new ArrayList<>();
