@@ -26,10 +26,11 @@ final class HealthHandler {
      * default 100) at a time. Instances of a service without a health check report UNKNOWN.
      */
     ObjectNode getStatus(JsonRequest request) {
-        ServiceEntry service = state.service(request.requiredString("ServiceId", 255));
+        String serviceIdOrArn = request.requiredString("ServiceId", 255);
         List<String> named = request.stringList("Instances", false, 1, Integer.MAX_VALUE, 64);
         int max = request.intInRange("MaxResults", 1, 100, 100);
         String token = request.optionalString("NextToken", 4096).orElse(null);
+        ServiceEntry service = state.service(serviceIdOrArn);
         // A set, so that a list naming one instance many times costs no more than naming it once.
         Set<InstanceEntry> selected = new LinkedHashSet<>();
         if (named == null) {

@@ -27,16 +27,16 @@ final class TagHandler {
     }
 
     ObjectNode tag(JsonRequest request) {
-        EmulatorState.Taggable resource = resource(request);
         Map<String, String> tags = Tags.parse(request, "Tags", true);
+        EmulatorState.Taggable resource = resource(request);
         Tags.checkCount(resource.tags(), tags, resource.arn());
         resource.tags().putAll(tags);
         return JsonShapes.object();
     }
 
     ObjectNode untag(JsonRequest request) {
-        EmulatorState.Taggable resource = resource(request);
         List<String> keys = request.stringList("TagKeys", true, 0, Tags.MAX_PER_REQUEST, 128);
+        EmulatorState.Taggable resource = resource(request);
         keys.forEach(resource.tags()::remove);
         return JsonShapes.object();
     }
