@@ -36,18 +36,19 @@ class MalformedRequestIT {
         emulator.close();
     }
 
+    /** Header lines are separated by {@code ~} (a CSV value cannot hold a line break). */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "non-numeric Content-Length | Content-Length: abc                        | 400",
             "negative Content-Length    | Content-Length: -5                         | 400",
             "Content-Length past 2^63   | Content-Length: 99999999999999999999       | 400",
-            "two Content-Lengths        | Content-Length: 2\nContent-Length: 3       | 400",
-            "a header without a colon   | NoColonHere\nContent-Length: 2             | 400",
+            "two Content-Lengths        | Content-Length: 2~Content-Length: 3        | 400",
+            "a header without a colon   | NoColonHere~Content-Length: 2              | 400",
             "a bad chunk size           | Transfer-Encoding: chunked                 | 400",
-            "a 16 KiB header            | X-Big: BIG\nContent-Length: 2              | 431",
+            "a 16 KiB header            | X-Big: BIG~Content-Length: 2               | 431",
     })
     void isAnsweredWithAJsonErrorAndTheNextRequestIsServed(String what, String headers, int status) throws IOException {
-        String head = HEAD + headers.replace("\\n", "\n").replace("BIG", "b".repeat(16 * 1024));
+        String head = HEAD + headers.replace("~", "\n").replace("BIG", "b".repeat(16 * 1024));
         String body = headers.contains("chunked") ? "zz\r\n{}\r\n0\r\n\r\n" : "{}";
         RawHttp.Answer answer = RawHttp.exchange(emulator.endpoint(), RawHttp.request(head, body.getBytes(StandardCharsets.UTF_8)), 10_000);
 
