@@ -25,6 +25,11 @@ final class ChildJvm {
     }
 
     static ChildJvm start(String name, Class<?> main, List<String> jvmArgs, String... args) {
+        return start(name, main, java.util.Map.of(), jvmArgs, args);
+    }
+
+    static ChildJvm start(String name, Class<?> main, java.util.Map<String, String> env, List<String> jvmArgs,
+            String... args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // Failsafe runs the tests from a manifest-only jar; it names the real class path here.
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -35,7 +40,9 @@ final class ChildJvm {
         command.addAll(List.of(args));
         try {
             Path output = Files.createTempFile("child-" + name + "-", ".log");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+            builder.environment().putAll(env);
+            Process process = builder.start();
             return new ChildJvm(name, process, output);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
