@@ -28,7 +28,19 @@ public class OperationTimeoutException extends RuntimeException {
      * @param timeout the deadline that was reached
      */
     public OperationTimeoutException(String operationId, Operation lastObserved, Duration timeout) {
-        super(describe(operationId, lastObserved, Objects.requireNonNull(timeout, "timeout")));
+        this(operationId, lastObserved, timeout, null);
+    }
+
+    /**
+     * @param operationId the watched operation, or null if the submission itself timed out
+     * @param lastObserved the last state seen, or null
+     * @param timeout the deadline that was reached
+     * @param detail what else the watch knew when the deadline passed (e.g. that its requests
+     *        were waiting for the rate budget), or null
+     */
+    public OperationTimeoutException(String operationId, Operation lastObserved, Duration timeout, String detail) {
+        super(describe(operationId, lastObserved, Objects.requireNonNull(timeout, "timeout"))
+                + (detail == null ? "" : "; " + detail));
         this.operationId = operationId;
         this.lastObserved = lastObserved;
         this.timeout = timeout;

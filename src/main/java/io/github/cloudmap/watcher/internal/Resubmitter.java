@@ -32,7 +32,7 @@ public final class Resubmitter {
 
     /** See the class documentation; {@code submission} must send a new request per subscription. */
     public Flux<Operation> submitAndWatch(Mono<String> submission) {
-        Mono<String> validated = submission
+        Mono<String> validated = budgeted(submission)
                 .onErrorMap(FailureClassifier::unwrap)
                 .map(id -> Arguments.operationId(id, "the OperationId returned by the submission"));
         Flux<Operation> oneAttempt = poller.watch(validated, null)
@@ -77,6 +77,24 @@ public final class Resubmitter {
                         }
                     });
         });
+    }
+
+    /**
+     * Each subscription (each attempt) waits for a permit of the submission budget, inside the
+     * attempt's deadline, and reports whether the submission was throttled.
+     */
+    private Mono<String> budgeted(Mono<String> submission) {
+        return Mono.defer(() -> settings.submissionBudget().acquire(settings.scheduler().get()))
+                .flatMap(permit -> submission
+                        .doOnSuccess(id -> permit.onAnswered())
+                        .doOnError(error -> {
+                            if (FailureClassifier.isThrottling(error)) {
+                                permit.onThrottled();
+                            } else {
+                                permit.onAnswered();
+                            }
+                        })
+                        .doOnCancel(permit::onAnswered));
     }
 
     private static boolean isRetryableFail(Operation operation) {

@@ -1,7 +1,7 @@
 package io.github.cloudmap.watcher.internal;
 
 import io.github.cloudmap.watcher.WatchListener;
-import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.cloudmap.watcher.RequestBudget;
 import io.github.resilience4j.retry.Retry;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -25,7 +25,8 @@ import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncCli
  * @param notFoundGrace how long OperationNotFound is tolerated after a poll loop starts
  * @param transientRetry attempts and backoff for a GetOperation call failing with 5xx or I/O errors
  * @param resubmission attempts and backoff for resubmitting after a retryable FAIL or a throttled submission
- * @param rateLimiter the budget every GetOperation of this watcher draws on, or null for none
+ * @param pollBudget the budget every GetOperation of this watcher draws on (retries included)
+ * @param submissionBudget the budget every submission of {@code submitAndWatch} draws on
  * @param listener hears polls, throttles, retries and resubmissions
  */
 public record WatchSettings(
@@ -41,7 +42,8 @@ public record WatchSettings(
         Duration notFoundGrace,
         Retry transientRetry,
         Retry resubmission,
-        RateLimiter rateLimiter,
+        RequestBudget pollBudget,
+        RequestBudget submissionBudget,
         WatchListener listener) {
 
     /** A fresh poll schedule for one watch. */
