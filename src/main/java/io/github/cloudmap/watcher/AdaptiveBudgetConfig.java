@@ -40,7 +40,7 @@ public final class AdaptiveBudgetConfig {
     /** Default additive raise, requests/s per window without a throttle. */
     public static final double DEFAULT_INCREASE_STEP = 2.0;
     /** Default multiplicative cut on a throttle. */
-    public static final double DEFAULT_DECREASE_FACTOR = 0.7;
+    public static final double DEFAULT_DECREASE_FACTOR = 0.5;
     /** Default cut window: at most one cut, and at most one raise, per window. */
     public static final Duration DEFAULT_CUT_WINDOW = Duration.ofSeconds(1);
     /** Default burst, permits: what an idle budget grants at once. */
