@@ -209,6 +209,16 @@ public final class OperationWatcher {
         return RequestOverrides.APPLY;
     }
 
+    /** The budget this watcher's GetOperation requests draw from (shared, by default, per client). */
+    public RequestBudget pollBudget() {
+        return settings.pollBudget();
+    }
+
+    /** The budget this watcher's submissions draw from (shared, by default, per client). */
+    public RequestBudget submissionBudget() {
+        return settings.submissionBudget();
+    }
+
     /** The initial delay between polls. */
     public Duration initialPollInterval() {
         return settings.initialInterval();
