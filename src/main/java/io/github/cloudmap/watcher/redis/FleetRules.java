@@ -1,5 +1,6 @@
 package io.github.cloudmap.watcher.redis;
 
+import io.github.cloudmap.watcher.AdaptiveBudgetConfig;
 import java.time.Duration;
 
 /**
@@ -34,6 +35,12 @@ record FleetRules(double initialRate, double minRate, double maxRate, double inc
         if (burst < 1) {
             throw new IllegalArgumentException("burst must be >= 1, got " + burst);
         }
+    }
+
+    /** The same rules as a local budget built from {@code config}. */
+    static FleetRules from(AdaptiveBudgetConfig config) {
+        return new FleetRules(config.initialRate(), config.minRate(), config.maxRate(), config.increaseStep(),
+                config.decreaseFactor(), config.cutWindow(), config.burst(), config.slowStart());
     }
 
     /** The fleet's rate before any change. */

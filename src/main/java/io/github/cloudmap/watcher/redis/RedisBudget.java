@@ -1,5 +1,6 @@
 package io.github.cloudmap.watcher.redis;
 
+import io.github.cloudmap.watcher.AdaptiveBudgetConfig;
 import io.github.cloudmap.watcher.RequestBudget;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -518,7 +519,8 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
         private String region;
         private Duration redisTimeout = DEFAULT_REDIS_TIMEOUT;
         private Duration retryInterval = DEFAULT_RETRY_INTERVAL;
-        private FleetRules rules = PlaceholderRules.DEFAULTS;
+        private AdaptiveBudgetConfig config = AdaptiveBudgetConfig.defaults();
+        private FleetRules rules = FleetRules.from(config);
         private RequestBudget fallback;
         private MeterRegistry meterRegistry;
 
@@ -587,6 +589,18 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
         }
 
         /**
+         * The adaptive rules the fleet follows, the same as a local budget's (default
+         * {@link AdaptiveBudgetConfig#defaults()}), and the settings of the default fallback.
+         * The fleet's bucket is the whole account's: {@code maxRate} can be the account's quota
+         * (100/s for GetOperation) where nothing else uses it.
+         */
+        public Builder adaptive(AdaptiveBudgetConfig config) {
+            this.config = Objects.requireNonNull(config, "config must not be null");
+            this.rules = FleetRules.from(config);
+            return this;
+        }
+
+        /**
          * The budget that serves permits while Redis is away (default: a local adaptive budget
          * with the same settings). Give the watcher's own budget to keep one local queue.
          */
@@ -630,7 +644,7 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
             String description = RedisUris.describe(target) + " " + key;
             FleetStore store = new LettuceFleetStore(redis, target, client == null, key, rules);
             store.connect();
-            RequestBudget local = fallback != null ? fallback : PlaceholderRules.localBudget(rules);
+            RequestBudget local = fallback != null ? fallback : RequestBudget.adaptive(config);
             MeterRegistry registry = meterRegistry;
             RedisBudget budget = new RedisBudget(store, rules, local, redisTimeout, retryInterval, description, secrets,
                     registry == null ? b -> FleetEvents.NONE : b -> new MicrometerFleetEvents(registry, key, b));

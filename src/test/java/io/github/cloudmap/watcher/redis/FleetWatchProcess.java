@@ -1,5 +1,6 @@
 package io.github.cloudmap.watcher.redis;
 
+import io.github.cloudmap.watcher.AdaptiveBudgetConfig;
 import io.github.cloudmap.watcher.OperationWatcher;
 import io.github.cloudmap.watcher.RequestBudget;
 import io.github.cloudmap.watcher.WatchListener;
@@ -44,18 +45,16 @@ public final class FleetWatchProcess {
         RequestBudget budget;
         RedisBudget fleet = null;
         if (redis.equals("local")) {
-            budget = null;   // TEMPORARY until RequestBudget.adaptive() lands: the watcher's own backoff only
+            budget = RequestBudget.adaptive();
         } else {
             RedisBudget.Builder builder = RedisBudget.builder(redis).key(account, "us-east-1").meterRegistry(meters);
             if (!maxRate.equals("default")) {
-                FleetRules d = PlaceholderRules.DEFAULTS;
-                builder.rules(new FleetRules(d.initialRate(), d.minRate(), Double.parseDouble(maxRate), d.increaseStep(),
-                        d.decreaseFactor(), d.window(), d.burst(), d.slowStart()));
+                builder.adaptive(AdaptiveBudgetConfig.builder().maxRate(Double.parseDouble(maxRate)).build());
             }
             fleet = builder.build();
             budget = fleet;
         }
-        ServiceDiscoveryAsyncClient sdk = ServiceDiscoveryAsyncClient.builder()
+        ServiceDiscoveryAsyncClient client = ServiceDiscoveryAsyncClient.builder()
                 .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
@@ -63,10 +62,10 @@ public final class FleetWatchProcess {
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
                         .apiCallAttemptTimeout(Duration.ofSeconds(10)))
                 .build();
-        ServiceDiscoveryAsyncClient client = budget == null ? sdk : new BudgetedClient(sdk, budget);
         AtomicInteger polls = new AtomicInteger();
         AtomicInteger throttled = new AtomicInteger();
         OperationWatcher watcher = OperationWatcher.builder(client)
+                .pollBudget(budget)
                 .timeout(Duration.ofMinutes(3))
                 .listener(new WatchListener() {
                     @Override
@@ -103,7 +102,7 @@ public final class FleetWatchProcess {
         System.out.printf("RESULT name=%s ops=%d terminal=%d polls=%d throttled=%d seconds=%.1f fallbacks=%.0f returns=%.0f"
                         + " onRedis=%s rate=%.1f%n", name, operationIds.size(), terminal, polls.get(), throttled.get(),
                 seconds, counter(meters, "fallbacks"), counter(meters, "returns"), fleet == null ? "n/a" : fleet.onRedis(),
-                budget == null ? 0 : budget.currentRate());
+                budget.currentRate());
         if (fleet != null) {
             fleet.close();
         }
