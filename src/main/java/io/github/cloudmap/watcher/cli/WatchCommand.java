@@ -3,7 +3,9 @@ package io.github.cloudmap.watcher.cli;
 import io.github.cloudmap.watcher.CloudMapErrors;
 import io.github.cloudmap.watcher.OperationTimeoutException;
 import io.github.cloudmap.watcher.OperationWatcher;
+import io.github.cloudmap.watcher.OperationWatcherBuilder;
 import io.github.cloudmap.watcher.WatchListener;
+import io.github.cloudmap.watcher.redis.RedisBudget;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
@@ -84,6 +86,11 @@ public final class WatchCommand implements Callable<Integer> {
             description = "Give up after this long: 30s, 5m, 2h or ISO-8601 (default: ${DEFAULT-VALUE}).")
     private Duration timeout;
 
+    @Option(names = "--budget-redis", paramLabel = "URI", defaultValue = "${env:CLOUDMAP_WATCHER_REDIS_URL}",
+            description = "Share one GetOperation budget with other processes through Redis (redis:// or rediss://,"
+                    + " user and password allowed); default: the CLOUDMAP_WATCHER_REDIS_URL environment variable.")
+    private String budgetRedis;
+
     @Option(names = "--json", description = "Print one JSON object per status change; on a timeout or an"
             + " error, one object with \"outcome\": \"TIMEOUT\" or \"ERROR\" (messages still go to stderr).")
     private boolean json;
@@ -138,15 +145,44 @@ public final class WatchCommand implements Callable<Integer> {
                     notFound.set(true);
                 }
             };
-            OperationWatcher watcher = env.watcherCustomizer()
-                    .apply(OperationWatcher.builder(client).timeout(timeout).listener(listener))
-                    .build();
+            OperationWatcherBuilder builder = OperationWatcher.builder(client).timeout(timeout).listener(listener);
+            RedisBudget fleet = fleetBudget(client);
+            if (fleet != null) {
+                builder.pollBudget(fleet);
+            }
+            OperationWatcher watcher = env.watcherCustomizer().apply(builder).build();
             Flux<Operation> statuses = ownerAccount == null
                     ? watcher.watch(operationId)
                     : watcher.watch(operationId, ownerAccount);
-            return statuses.doOnNext(this::print).last().map(this::outcome);
+            return statuses.doOnNext(this::print).last().map(this::outcome)
+                    .doFinally(signal -> {
+                        if (fleet != null) {
+                            fleet.close();
+                        }
+                    });
         }).onErrorResume(OperationTimeoutException.class, e -> Mono.just(timedOut(e, notFound.get())))
           .onErrorResume(e -> Mono.just(error(e)));
+    }
+
+    /**
+     * With {@code --budget-redis} (or CLOUDMAP_WATCHER_REDIS_URL), one GetOperation budget shared
+     * through Redis by every watch of the account and Region: the parallel watches of a deploy
+     * script together stay under the account's quota. The key is the owner account (or
+     * {@code default}) and the client's Region.
+     */
+    private RedisBudget fleetBudget(ServiceDiscoveryAsyncClient client) {
+        if (budgetRedis == null || budgetRedis.isBlank()) {
+            return null;
+        }
+        String regionId = region;
+        if (regionId == null) {
+            try {
+                regionId = client.serviceClientConfiguration().region().id();
+            } catch (RuntimeException unknown) {
+                regionId = "default";
+            }
+        }
+        return RedisBudget.builder(budgetRedis).key(ownerAccount == null ? "default" : ownerAccount, regionId).build();
     }
 
     private void print(Operation operation) {
