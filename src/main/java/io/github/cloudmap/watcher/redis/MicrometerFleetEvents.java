@@ -8,9 +8,10 @@ import io.micrometer.core.instrument.Tags;
 /**
  * The meters of {@link RedisBudget}, tagged with the budget's account and Region:
  * counters {@code cloudmap.watcher.budget.redis.fallbacks} and {@code .returns}, {@code .cuts} and
- * {@code .raises} (changes this process won), gauges {@code cloudmap.watcher.budget.redis.connected}
- * (1 on the fleet's bucket, 0 on the local fallback) and {@code cloudmap.watcher.budget.rate}
- * (permits per second granted now). Thread-safe.
+ * {@code .raises} (changes this process won), and the gauge
+ * {@code cloudmap.watcher.budget.redis.connected} (1 on the fleet's bucket, 0 on the local
+ * fallback). The rate and the waiters are {@code micrometer.BudgetMetrics}' to publish, as for
+ * any budget. Thread-safe.
  */
 final class MicrometerFleetEvents implements FleetEvents {
 
@@ -28,8 +29,6 @@ final class MicrometerFleetEvents implements FleetEvents {
         // Gauges hold the budget weakly: a budget that is dropped does not live on in the registry.
         Gauge.builder("cloudmap.watcher.budget.redis.connected", budget, b -> b.onRedis() ? 1 : 0)
                 .tags(tags).register(registry);
-        Gauge.builder("cloudmap.watcher.budget.rate", budget, RedisBudget::currentRate)
-                .tags(tags).tag("budget", "redis").register(registry);
     }
 
     @Override

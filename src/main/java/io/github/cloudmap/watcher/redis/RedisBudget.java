@@ -102,6 +102,7 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicBoolean pumping = new AtomicBoolean();
     private final AtomicBoolean probing = new AtomicBoolean();
+    private final AtomicLong cutsWon = new AtomicLong();
 
     RedisBudget(FleetStore store, FleetRules rules, RequestBudget fallback, Duration redisTimeout,
             Duration retryInterval, String description, Secrets secrets,
@@ -168,6 +169,15 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
     @Override
     public int waiting() {
         return waiting.get() + fallback.waiting();
+    }
+
+    /**
+     * The cuts of the fleet's rate that this process decided (a cut decided by another process
+     * counts there), plus the local fallback's own.
+     */
+    @Override
+    public long cuts() {
+        return cutsWon.get() + fallback.cuts();
     }
 
     /** True while permits come from the fleet's bucket in Redis; false while on the local fallback. */
@@ -288,6 +298,7 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
                     log.debug("Fleet budget {}: {} to {}/s", description, change == FleetStore.Change.CUT ? "cut" : "raised",
                             decision.current().rate());
                     if (change == FleetStore.Change.CUT) {
+                        cutsWon.incrementAndGet();
                         events.cut();
                     } else {
                         events.raised();

@@ -119,6 +119,7 @@ class RedisBudgetTest {
 
         assertThat(store.state()).isEqualTo(new FleetRate(1, 1, false));
         assertThat(store.applied).hasValue(1);
+        assertThat(fleet.stream().mapToLong(RedisBudget::cuts).sum()).isEqualTo(1);
         assertThat(fleet).allSatisfy(b -> assertThat(b.currentRate()).isEqualTo(1.0));
         assertThat(meters.counter("cloudmap.watcher.budget.redis.cuts", "account", "123456789012", "region", "eu-west-1")
                 .count()).isEqualTo(1);
