@@ -204,4 +204,12 @@ public final class OperationWatcher {
     public Duration notFoundGrace() {
         return settings.notFoundGrace();
     }
+
+    /**
+     * How many poll loops this watcher runs now: one per operation being watched, however many
+     * watches share it. For health checks and dashboards; a snapshot that may change at once.
+     */
+    public int runningPollLoops() {
+        return poller.runningLoops();
+    }
 }

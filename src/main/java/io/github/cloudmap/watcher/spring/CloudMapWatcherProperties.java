@@ -1,0 +1,244 @@
+package io.github.cloudmap.watcher.spring;
+
+import java.net.URI;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The {@code cloudmap.watcher.*} settings of the auto-configured
+ * {@link io.github.cloudmap.watcher.OperationWatcher} and, when the application has none, of the
+ * {@code ServiceDiscoveryAsyncClient} it builds. Every builder setting of
+ * {@link io.github.cloudmap.watcher.OperationWatcherBuilder} has a property here, with the
+ * builder's default; durations take Spring's forms ({@code 500ms}, {@code 10s}, {@code 5m}).
+ *
+ * <pre>{@code
+ * cloudmap.watcher.region=eu-west-1
+ * cloudmap.watcher.poll-interval.initial=200ms
+ * cloudmap.watcher.poll-interval.max=5s
+ * cloudmap.watcher.timeout=10m
+ * cloudmap.watcher.resubmission.max-attempts=5
+ * }</pre>
+ *
+ * <p>Values are checked when the watcher is built, at startup, by the builder's own validation: a
+ * bad value stops the application with the property's name in the message. Mutable, as Spring's
+ * binding needs; not thread-safe, and read once at startup.
+ */
+@ConfigurationProperties(prefix = CloudMapWatcherProperties.PREFIX)
+public class CloudMapWatcherProperties {
+
+    /** The prefix of every property here. */
+    public static final String PREFIX = "cloudmap.watcher";
+
+    /**
+     * Whether to auto-configure the watcher (and, without one of the application's own, the Cloud
+     * Map client). With false, nothing of this library is configured.
+     */
+    private boolean enabled = true;
+
+    /**
+     * Region of the client the auto-configuration builds when the application has no
+     * ServiceDiscoveryAsyncClient bean. Empty: the SDK's default region chain (AWS_REGION,
+     * ~/.aws/config, instance metadata).
+     */
+    private String region;
+
+    /**
+     * Endpoint of the client the auto-configuration builds, e.g. an emulator's
+     * http://127.0.0.1:4566. Empty: the Region's Cloud Map endpoint.
+     */
+    private URI endpointUrl;
+
+    /** Delays between polls. */
+    private final PollInterval pollInterval = new PollInterval();
+
+    /** Growth of the delay after each poll; 1.0 polls at a fixed interval (1 to 100). */
+    private double backoffMultiplier = 2.0;
+
+    /** Extra growth of the delay after a throttled poll (1 to 100). */
+    private double throttleBackoffMultiplier = 2.0;
+
+    /** Share of each delay taken off at random so watches drift apart; 0 turns it off (0 to below 1). */
+    private double jitter = 0.2;
+
+    /** Deadline of each watch; for submit-and-watch, of each attempt. At most 1 day. */
+    private Duration timeout = Duration.ofMinutes(5);
+
+    /**
+     * How long after polling starts an OperationNotFound answer means "not readable yet"; 0 fails
+     * on the first.
+     */
+    private Duration notFoundGrace = Duration.ofSeconds(20);
+
+    /** Retries of a GetOperation call that failed with HTTP 5xx or an I/O error. */
+    private final Retry transientRetry = new Retry(3, Duration.ofMillis(200), 2.0);
+
+    /** Resubmissions of a request whose operation failed with THROTTLED_REQUEST, or whose submission was throttled. */
+    private final Retry resubmission = new Retry(3, Duration.ofSeconds(1), 2.0);
+
+    /** Micrometer counters of polls, throttles, retries and resubmissions. */
+    private final Metrics metrics = new Metrics();
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public String getRegion() {
+        return region;
+    }
+
+    public void setRegion(String region) {
+        this.region = region;
+    }
+
+    public URI getEndpointUrl() {
+        return endpointUrl;
+    }
+
+    public void setEndpointUrl(URI endpointUrl) {
+        this.endpointUrl = endpointUrl;
+    }
+
+    public PollInterval getPollInterval() {
+        return pollInterval;
+    }
+
+    public double getBackoffMultiplier() {
+        return backoffMultiplier;
+    }
+
+    public void setBackoffMultiplier(double backoffMultiplier) {
+        this.backoffMultiplier = backoffMultiplier;
+    }
+
+    public double getThrottleBackoffMultiplier() {
+        return throttleBackoffMultiplier;
+    }
+
+    public void setThrottleBackoffMultiplier(double throttleBackoffMultiplier) {
+        this.throttleBackoffMultiplier = throttleBackoffMultiplier;
+    }
+
+    public double getJitter() {
+        return jitter;
+    }
+
+    public void setJitter(double jitter) {
+        this.jitter = jitter;
+    }
+
+    public Duration getTimeout() {
+        return timeout;
+    }
+
+    public void setTimeout(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    public Duration getNotFoundGrace() {
+        return notFoundGrace;
+    }
+
+    public void setNotFoundGrace(Duration notFoundGrace) {
+        this.notFoundGrace = notFoundGrace;
+    }
+
+    public Retry getTransientRetry() {
+        return transientRetry;
+    }
+
+    public Retry getResubmission() {
+        return resubmission;
+    }
+
+    public Metrics getMetrics() {
+        return metrics;
+    }
+
+    /** The delay after the first poll and its cap. */
+    public static class PollInterval {
+
+        /** Delay after the first poll (the first is sent at once). */
+        private Duration initial = Duration.ofMillis(500);
+
+        /** Cap the growing delay never passes; at most 1 day. */
+        private Duration max = Duration.ofSeconds(10);
+
+        public Duration getInitial() {
+            return initial;
+        }
+
+        public void setInitial(Duration initial) {
+            this.initial = initial;
+        }
+
+        public Duration getMax() {
+            return max;
+        }
+
+        public void setMax(Duration max) {
+            this.max = max;
+        }
+    }
+
+    /** Attempts and exponential backoff of one retry policy (Resilience4j's RetryConfig). */
+    public static class Retry {
+
+        /** Attempts in all, the first included; 1 never retries. */
+        private int maxAttempts;
+
+        /** Wait before the second attempt. */
+        private Duration wait;
+
+        /** Growth of the wait after each attempt (at least 1). */
+        private double multiplier;
+
+        Retry(int maxAttempts, Duration wait, double multiplier) {
+            this.maxAttempts = maxAttempts;
+            this.wait = wait;
+            this.multiplier = multiplier;
+        }
+
+        public int getMaxAttempts() {
+            return maxAttempts;
+        }
+
+        public void setMaxAttempts(int maxAttempts) {
+            this.maxAttempts = maxAttempts;
+        }
+
+        public Duration getWait() {
+            return wait;
+        }
+
+        public void setWait(Duration wait) {
+            this.wait = wait;
+        }
+
+        public double getMultiplier() {
+            return multiplier;
+        }
+
+        public void setMultiplier(double multiplier) {
+            this.multiplier = multiplier;
+        }
+    }
+
+    /** Whether to publish the watcher's counters when a MeterRegistry bean exists. */
+    public static class Metrics {
+
+        /** Publish cloudmap.watcher.* counters through the application's MeterRegistry. */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+}
