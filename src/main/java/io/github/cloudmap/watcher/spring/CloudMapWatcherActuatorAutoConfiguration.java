@@ -24,17 +24,24 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnSingleCandidate(OperationWatcher.class)
 public class CloudMapWatcherActuatorAutoConfiguration {
 
+    // Conditions on one class are loaded together, so the "enabled" conditions, whose classes
+    // live in Actuator, sit one class below the check that Actuator is there.
+
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = {
             "org.springframework.boot.health.contributor.HealthIndicator",
             "org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator"})
-    @ConditionalOnEnabledHealthIndicator("cloudmap-watcher")
     static class HealthConfiguration {
 
-        @Bean
-        @ConditionalOnMissingBean
-        OperationWatcherHealthIndicator cloudMapWatcherHealthIndicator(OperationWatcher watcher) {
-            return new OperationWatcherHealthIndicator(watcher);
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnEnabledHealthIndicator("cloudmap-watcher")
+        static class EnabledHealthConfiguration {
+
+            @Bean
+            @ConditionalOnMissingBean
+            OperationWatcherHealthIndicator cloudMapWatcherHealthIndicator(OperationWatcher watcher) {
+                return new OperationWatcherHealthIndicator(watcher);
+            }
         }
     }
 
@@ -42,13 +49,17 @@ public class CloudMapWatcherActuatorAutoConfiguration {
     @ConditionalOnClass(name = {
             "org.springframework.boot.actuate.info.InfoContributor",
             "org.springframework.boot.actuate.autoconfigure.info.ConditionalOnEnabledInfoContributor"})
-    @ConditionalOnEnabledInfoContributor("cloudmap-watcher")
     static class InfoConfiguration {
 
-        @Bean
-        @ConditionalOnMissingBean
-        OperationWatcherInfoContributor cloudMapWatcherInfoContributor(OperationWatcher watcher) {
-            return new OperationWatcherInfoContributor(watcher);
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnEnabledInfoContributor("cloudmap-watcher")
+        static class EnabledInfoConfiguration {
+
+            @Bean
+            @ConditionalOnMissingBean
+            OperationWatcherInfoContributor cloudMapWatcherInfoContributor(OperationWatcher watcher) {
+                return new OperationWatcherInfoContributor(watcher);
+            }
         }
     }
 }

@@ -54,13 +54,13 @@ import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncCli
 public class CloudMapWatcherAutoConfiguration {
 
     /**
-     * The client the watcher polls through when the application defines none. Closed with the
-     * application context.
+     * The client the watcher polls through when the application defines neither a client nor a
+     * watcher of its own. Closed with the application context.
      *
      * @throws InvalidConfigurationPropertyValueException when no Region is configured anywhere
      */
     @Bean(destroyMethod = "close")
-    @ConditionalOnMissingBean
+    @ConditionalOnMissingBean({ServiceDiscoveryAsyncClient.class, OperationWatcher.class})
     @ConditionalOnClass(NettyNioAsyncHttpClient.class)
     public ServiceDiscoveryAsyncClient cloudMapServiceDiscoveryAsyncClient(CloudMapWatcherProperties properties) {
         ServiceDiscoveryAsyncClientBuilder builder = ServiceDiscoveryAsyncClient.builder()

@@ -160,8 +160,12 @@ class CloudMapWatcherAutoConfigurationTest {
         OperationWatcher own = OperationWatcher.create(ScriptedServiceDiscoveryClient.create());
         runner.withPropertyValues("cloudmap.watcher.region=eu-west-1")
                 .withBean(OperationWatcher.class, () -> own)
-                .run(context -> assertThat(context).hasSingleBean(OperationWatcher.class)
-                        .getBean(OperationWatcher.class).isSameAs(own));
+                .run(context -> {
+                    assertThat(context).hasSingleBean(OperationWatcher.class)
+                            .getBean(OperationWatcher.class).isSameAs(own);
+                    assertThat(context).as("no client is built for a watcher that is not built")
+                            .doesNotHaveBean(ServiceDiscoveryAsyncClient.class);
+                });
     }
 
     @Test
