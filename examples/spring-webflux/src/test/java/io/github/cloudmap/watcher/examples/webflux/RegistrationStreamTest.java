@@ -135,11 +135,12 @@ class RegistrationStreamTest {
                 .thenCancel()
                 .verify(Duration.ofSeconds(30));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> watcher.runningPollLoops() == 0);
+        await("the poll loop ends once the client has gone").atMost(Duration.ofSeconds(10))
+                .until(() -> watcher.runningPollLoops() == 0);
         assertThat(health()).containsEntry("runningPollLoops", 0);
         int polls = TestEmulator.EMULATOR.counters().count("GetOperation");
         // Polls were 200 ms apart: a watch still polling would be seen within a second.
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+        await("no GetOperation after the loop ended").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
                 .until(() -> TestEmulator.EMULATOR.counters().count("GetOperation") == polls);
     }
 
