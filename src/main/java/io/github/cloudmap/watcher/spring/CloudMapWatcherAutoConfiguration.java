@@ -107,7 +107,7 @@ public class CloudMapWatcherAutoConfiguration {
         WatcherPropertiesApplier.apply(properties, builder);
         builder.listener(CompositeWatchListener.of(listeners.orderedStream().toList()));
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
-        return builder.build();
+        return WatcherPropertiesApplier.build(properties, builder, () -> OperationWatcher.builder(client));
     }
 
     /** Micrometer counters, when the application has a {@link MeterRegistry}. */

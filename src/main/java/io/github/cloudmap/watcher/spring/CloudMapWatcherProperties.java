@@ -8,8 +8,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * The {@code cloudmap.watcher.*} settings of the auto-configured
  * {@link io.github.cloudmap.watcher.OperationWatcher} and, when the application has none, of the
  * {@code ServiceDiscoveryAsyncClient} it builds. Every builder setting of
- * {@link io.github.cloudmap.watcher.OperationWatcherBuilder} has a property here, with the
- * builder's default; durations take Spring's forms ({@code 500ms}, {@code 10s}, {@code 5m}).
+ * {@link io.github.cloudmap.watcher.OperationWatcherBuilder} has a property here; durations take
+ * Spring's forms ({@code 500ms}, {@code 10s}, {@code 5m}). A watcher setting left unset (null
+ * here) is not passed to the builder, so the builder's own default applies, the same as for a
+ * watcher built by hand; the defaults named below are the builder's.
  *
  * <pre>{@code
  * cloudmap.watcher.region=eu-west-1
@@ -51,29 +53,32 @@ public class CloudMapWatcherProperties {
     /** Delays between polls. */
     private final PollInterval pollInterval = new PollInterval();
 
-    /** Growth of the delay after each poll; 1.0 polls at a fixed interval (1 to 100). */
-    private double backoffMultiplier = 2.0;
+    /** Growth of the delay after each poll; 1.0 polls at a fixed interval (1 to 100). Default 2.0. */
+    private Double backoffMultiplier;
 
-    /** Extra growth of the delay after a throttled poll (1 to 100). */
-    private double throttleBackoffMultiplier = 2.0;
+    /** Extra growth of the delay after a throttled poll (1 to 100). Default 2.0. */
+    private Double throttleBackoffMultiplier;
 
-    /** Share of each delay taken off at random so watches drift apart; 0 turns it off (0 to below 1). */
-    private double jitter = 0.2;
+    /**
+     * Share of each delay taken off at random so watches drift apart; 0 turns it off (0 to below
+     * 1). Default 0.2.
+     */
+    private Double jitter;
 
-    /** Deadline of each watch; for submit-and-watch, of each attempt. At most 1 day. */
-    private Duration timeout = Duration.ofMinutes(5);
+    /** Deadline of each watch; for submit-and-watch, of each attempt. At most 1 day. Default 5m. */
+    private Duration timeout;
 
     /**
      * How long after polling starts an OperationNotFound answer means "not readable yet"; 0 fails
-     * on the first.
+     * on the first. Default 20s.
      */
-    private Duration notFoundGrace = Duration.ofSeconds(20);
+    private Duration notFoundGrace;
 
     /** Retries of a GetOperation call that failed with HTTP 5xx or an I/O error. */
-    private final Retry transientRetry = new Retry(3, Duration.ofMillis(200), 2.0);
+    private final Retry transientRetry = new Retry();
 
     /** Resubmissions of a request whose operation failed with THROTTLED_REQUEST, or whose submission was throttled. */
-    private final Retry resubmission = new Retry(3, Duration.ofSeconds(1), 2.0);
+    private final Retry resubmission = new Retry();
 
     /** Micrometer counters of polls, throttles, retries and resubmissions. */
     private final Metrics metrics = new Metrics();
@@ -106,27 +111,27 @@ public class CloudMapWatcherProperties {
         return pollInterval;
     }
 
-    public double getBackoffMultiplier() {
+    public Double getBackoffMultiplier() {
         return backoffMultiplier;
     }
 
-    public void setBackoffMultiplier(double backoffMultiplier) {
+    public void setBackoffMultiplier(Double backoffMultiplier) {
         this.backoffMultiplier = backoffMultiplier;
     }
 
-    public double getThrottleBackoffMultiplier() {
+    public Double getThrottleBackoffMultiplier() {
         return throttleBackoffMultiplier;
     }
 
-    public void setThrottleBackoffMultiplier(double throttleBackoffMultiplier) {
+    public void setThrottleBackoffMultiplier(Double throttleBackoffMultiplier) {
         this.throttleBackoffMultiplier = throttleBackoffMultiplier;
     }
 
-    public double getJitter() {
+    public Double getJitter() {
         return jitter;
     }
 
-    public void setJitter(double jitter) {
+    public void setJitter(Double jitter) {
         this.jitter = jitter;
     }
 
@@ -161,11 +166,11 @@ public class CloudMapWatcherProperties {
     /** The delay after the first poll and its cap. */
     public static class PollInterval {
 
-        /** Delay after the first poll (the first is sent at once). */
-        private Duration initial = Duration.ofMillis(500);
+        /** Delay after the first poll (the first is sent at once). Default 500ms. */
+        private Duration initial;
 
-        /** Cap the growing delay never passes; at most 1 day. */
-        private Duration max = Duration.ofSeconds(10);
+        /** Cap the growing delay never passes; at most 1 day. Default 10s. */
+        private Duration max;
 
         public Duration getInitial() {
             return initial;
@@ -184,29 +189,27 @@ public class CloudMapWatcherProperties {
         }
     }
 
-    /** Attempts and exponential backoff of one retry policy (Resilience4j's RetryConfig). */
+    /**
+     * Attempts and exponential backoff of one retry policy (Resilience4j's RetryConfig). Unset
+     * parts take the builder's default policy's values: 3 attempts, 200ms doubling for the
+     * transient retry, 1s doubling for resubmission.
+     */
     public static class Retry {
 
-        /** Attempts in all, the first included; 1 never retries. */
-        private int maxAttempts;
+        /** Attempts in all, the first included; 1 never retries. Default 3. */
+        private Integer maxAttempts;
 
-        /** Wait before the second attempt. */
+        /** Wait before the second attempt. Default 200ms (transient retry), 1s (resubmission). */
         private Duration wait;
 
-        /** Growth of the wait after each attempt (at least 1). */
-        private double multiplier;
+        /** Growth of the wait after each attempt (at least 1). Default 2.0. */
+        private Double multiplier;
 
-        Retry(int maxAttempts, Duration wait, double multiplier) {
-            this.maxAttempts = maxAttempts;
-            this.wait = wait;
-            this.multiplier = multiplier;
-        }
-
-        public int getMaxAttempts() {
+        public Integer getMaxAttempts() {
             return maxAttempts;
         }
 
-        public void setMaxAttempts(int maxAttempts) {
+        public void setMaxAttempts(Integer maxAttempts) {
             this.maxAttempts = maxAttempts;
         }
 
@@ -218,11 +221,11 @@ public class CloudMapWatcherProperties {
             this.wait = wait;
         }
 
-        public double getMultiplier() {
+        public Double getMultiplier() {
             return multiplier;
         }
 
-        public void setMultiplier(double multiplier) {
+        public void setMultiplier(Double multiplier) {
             this.multiplier = multiplier;
         }
     }

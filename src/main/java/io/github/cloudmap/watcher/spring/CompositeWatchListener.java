@@ -1,8 +1,10 @@
 package io.github.cloudmap.watcher.spring;
 
 import io.github.cloudmap.watcher.WatchListener;
-import io.github.cloudmap.watcher.internal.GuardedListener;
 import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
 
 /**
@@ -11,6 +13,8 @@ import software.amazon.awssdk.services.servicediscovery.model.Operation;
  * if the listeners are. Not part of the public API.
  */
 final class CompositeWatchListener implements WatchListener {
+
+    private static final Logger log = LoggerFactory.getLogger(CompositeWatchListener.class);
 
     private final List<WatchListener> listeners;
 
@@ -23,38 +27,52 @@ final class CompositeWatchListener implements WatchListener {
         return switch (listeners.size()) {
             case 0 -> WatchListener.NONE;
             case 1 -> listeners.get(0);
-            default -> new CompositeWatchListener(listeners.stream().map(GuardedListener::guard).toList());
+            default -> new CompositeWatchListener(List.copyOf(listeners));
         };
+    }
+
+    /**
+     * Calls each listener; one that throws is logged and the others still hear the event. The
+     * watcher guards the composite as a whole too, so nothing a listener throws ends a watch.
+     */
+    private void each(String event, Consumer<WatchListener> call) {
+        for (WatchListener listener : listeners) {
+            try {
+                call.accept(listener);
+            } catch (RuntimeException e) {
+                log.warn("WatchListener {} threw from {}; the other listeners and the watch go on", listener, event, e);
+            }
+        }
     }
 
     @Override
     public void onPoll(String operationId) {
-        listeners.forEach(l -> l.onPoll(operationId));
+        each("onPoll", l -> l.onPoll(operationId));
     }
 
     @Override
     public void onThrottled(String operationId, Throwable error) {
-        listeners.forEach(l -> l.onThrottled(operationId, error));
+        each("onThrottled", l -> l.onThrottled(operationId, error));
     }
 
     @Override
     public void onTransientError(String operationId, Throwable error) {
-        listeners.forEach(l -> l.onTransientError(operationId, error));
+        each("onTransientError", l -> l.onTransientError(operationId, error));
     }
 
     @Override
     public void onNotFound(String operationId) {
-        listeners.forEach(l -> l.onNotFound(operationId));
+        each("onNotFound", l -> l.onNotFound(operationId));
     }
 
     @Override
     public void onStatusChange(Operation operation) {
-        listeners.forEach(l -> l.onStatusChange(operation));
+        each("onStatusChange", l -> l.onStatusChange(operation));
     }
 
     @Override
     public void onResubmit(Operation failed, Throwable cause, int attempt) {
-        listeners.forEach(l -> l.onResubmit(failed, cause, attempt));
+        each("onResubmit", l -> l.onResubmit(failed, cause, attempt));
     }
 
     @Override

@@ -1,17 +1,22 @@
 package io.github.cloudmap.watcher.spring;
 
+import io.github.cloudmap.watcher.OperationWatcher;
 import io.github.cloudmap.watcher.OperationWatcherBuilder;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
  * Applies {@link CloudMapWatcherProperties} to an {@link OperationWatcherBuilder} through the
  * builder's own setters, so a value is checked by exactly the rules a hand-written builder call
- * meets. When a setter refuses a value, the {@link IllegalArgumentException} (or the
- * {@link NullPointerException} of an empty value) is rethrown as Spring Boot's
+ * meets, and a property left unset is not passed at all, so the builder's own default (and the way
+ * its defaults adapt to each other) applies. When the builder refuses a value, its
+ * {@link IllegalArgumentException} is rethrown as Spring Boot's
  * {@link InvalidConfigurationPropertyValueException}, which names the property, and the
  * application fails to start: nothing is left half-configured.
  *
@@ -21,32 +26,114 @@ final class WatcherPropertiesApplier {
 
     private static final String P = CloudMapWatcherProperties.PREFIX + ".";
 
+    /** The waits of the builder's default policies, which a RetryConfig does not expose. */
+    static final Duration DEFAULT_TRANSIENT_RETRY_WAIT = Duration.ofMillis(200);
+    static final Duration DEFAULT_RESUBMISSION_WAIT = Duration.ofSeconds(1);
+    static final double DEFAULT_RETRY_MULTIPLIER = 2.0;
+
+    /** One property (or pair) and the builder call it makes. */
+    private record Setting(String property, Object value, Consumer<OperationWatcherBuilder> call) {}
+
     private WatcherPropertiesApplier() {}
 
+    /**
+     * Applies every property that is set, checking each as it goes.
+     *
+     * @throws InvalidConfigurationPropertyValueException naming the first property refused
+     */
     static void apply(CloudMapWatcherProperties properties, OperationWatcherBuilder builder) {
-        Duration initial = properties.getPollInterval().getInitial();
-        Duration max = properties.getPollInterval().getMax();
-        // The builder checks the pair at once; checking max against itself first lets the
-        // message name the property that is wrong.
-        check(P + "poll-interval.max", max, () -> builder.pollInterval(max, max));
-        check(P + "poll-interval.initial", initial, () -> builder.pollInterval(initial, max));
-        check(P + "backoff-multiplier", properties.getBackoffMultiplier(),
-                () -> builder.backoffMultiplier(properties.getBackoffMultiplier()));
-        check(P + "throttle-backoff-multiplier", properties.getThrottleBackoffMultiplier(),
-                () -> builder.throttleBackoffMultiplier(properties.getThrottleBackoffMultiplier()));
-        check(P + "jitter", properties.getJitter(), () -> builder.jitter(properties.getJitter()));
-        check(P + "timeout", properties.getTimeout(), () -> builder.timeout(properties.getTimeout()));
-        check(P + "not-found-grace", properties.getNotFoundGrace(),
-                () -> builder.notFoundGrace(properties.getNotFoundGrace()));
-        builder.transientRetry(retryConfig(P + "transient-retry", properties.getTransientRetry()));
-        builder.resubmission(retryConfig(P + "resubmission", properties.getResubmission()));
+        for (Setting setting : settings(properties)) {
+            check(setting.property(), setting.value(), () -> {
+                setting.call().accept(builder);
+                return null;
+            });
+        }
     }
 
-    /** Resilience4j's own checks, property by property. */
-    private static RetryConfig retryConfig(String prefix, CloudMapWatcherProperties.Retry retry) {
-        Duration wait = retry.getWait();
+    /**
+     * Builds the watcher. Checks that weigh one setting against another (a poll cap or grace
+     * window longer than the timeout) run in {@code build()}; when one fails, the same settings
+     * are applied again two by two to fresh builders, so the message names the property at fault.
+     *
+     * @throws InvalidConfigurationPropertyValueException naming the property refused
+     */
+    static OperationWatcher build(CloudMapWatcherProperties properties, OperationWatcherBuilder builder,
+            Supplier<OperationWatcherBuilder> freshBuilder) {
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            List<Setting> settings = settings(properties);
+            for (Setting suspect : settings) {
+                for (Setting other : settings) {
+                    OperationWatcherBuilder probe = freshBuilder.get();
+                    other.call().accept(probe);
+                    suspect.call().accept(probe);
+                    try {
+                        probe.build();
+                    } catch (IllegalArgumentException refused) {
+                        // The later-set of the two is reported; the builder's message names both values.
+                        throw new InvalidConfigurationPropertyValueException(suspect.property(), suspect.value(),
+                                refused.getMessage());
+                    }
+                }
+            }
+            throw e; // not the properties' doing: an OperationWatcherBuilderCustomizer's
+        }
+    }
+
+    private static List<Setting> settings(CloudMapWatcherProperties p) {
+        List<Setting> settings = new ArrayList<>();
+        Duration initial = p.getPollInterval().getInitial();
+        Duration max = p.getPollInterval().getMax();
+        if (max != null) {
+            // The builder takes the pair in one call; checking max against itself first lets the
+            // message name the property that is wrong.
+            settings.add(new Setting(P + "poll-interval.max", max, b -> b.pollInterval(max, max)));
+        }
+        if (initial != null || max != null) {
+            Duration i = initial != null ? initial : min(OperationWatcherBuilder.DEFAULT_INITIAL_POLL_INTERVAL, max);
+            Duration m = max != null ? max : OperationWatcherBuilder.DEFAULT_MAX_POLL_INTERVAL;
+            settings.add(new Setting(P + "poll-interval." + (initial != null ? "initial" : "max"),
+                    initial != null ? initial : max, b -> b.pollInterval(i, m)));
+        }
+        add(settings, "backoff-multiplier", p.getBackoffMultiplier(), (b, v) -> b.backoffMultiplier(v));
+        add(settings, "throttle-backoff-multiplier", p.getThrottleBackoffMultiplier(),
+                (b, v) -> b.throttleBackoffMultiplier(v));
+        add(settings, "jitter", p.getJitter(), (b, v) -> b.jitter(v));
+        add(settings, "timeout", p.getTimeout(), (b, v) -> b.timeout(v));
+        add(settings, "not-found-grace", p.getNotFoundGrace(), (b, v) -> b.notFoundGrace(v));
+        CloudMapWatcherProperties.Retry transientRetry = p.getTransientRetry();
+        if (isSet(transientRetry)) {
+            RetryConfig config = retryConfig(P + "transient-retry", transientRetry,
+                    OperationWatcherBuilder.defaultTransientRetry(), DEFAULT_TRANSIENT_RETRY_WAIT);
+            settings.add(new Setting(P + "transient-retry", config, b -> b.transientRetry(config)));
+        }
+        CloudMapWatcherProperties.Retry resubmission = p.getResubmission();
+        if (isSet(resubmission)) {
+            RetryConfig config = retryConfig(P + "resubmission", resubmission,
+                    OperationWatcherBuilder.defaultResubmission(), DEFAULT_RESUBMISSION_WAIT);
+            settings.add(new Setting(P + "resubmission", config, b -> b.resubmission(config)));
+        }
+        return settings;
+    }
+
+    private static <T> void add(List<Setting> settings, String name, T value,
+            java.util.function.BiConsumer<OperationWatcherBuilder, T> call) {
+        if (value != null) {
+            settings.add(new Setting(P + name, value, b -> call.accept(b, value)));
+        }
+    }
+
+    private static boolean isSet(CloudMapWatcherProperties.Retry retry) {
+        return retry.getMaxAttempts() != null || retry.getWait() != null || retry.getMultiplier() != null;
+    }
+
+    /** Resilience4j's own checks, property by property; unset parts from the default policy. */
+    private static RetryConfig retryConfig(String prefix, CloudMapWatcherProperties.Retry retry,
+            RetryConfig defaults, Duration defaultWait) {
+        Duration wait = retry.getWait() != null ? retry.getWait() : defaultWait;
         check(prefix + ".wait", wait, () -> IntervalFunction.ofExponentialBackoff(wait, 1.0));
-        double multiplier = retry.getMultiplier();
+        double multiplier = retry.getMultiplier() != null ? retry.getMultiplier() : DEFAULT_RETRY_MULTIPLIER;
         IntervalFunction interval = check(prefix + ".multiplier", multiplier, () -> {
             // Resilience4j accepts a shrinking backoff; the watcher's own multipliers are >= 1 too.
             if (!(multiplier >= 1.0)) {
@@ -54,16 +141,20 @@ final class WatcherPropertiesApplier {
             }
             return IntervalFunction.ofExponentialBackoff(wait, multiplier);
         });
-        return check(prefix + ".max-attempts", retry.getMaxAttempts(),
-                () -> RetryConfig.custom().maxAttempts(retry.getMaxAttempts()).intervalFunction(interval).build());
+        int maxAttempts = retry.getMaxAttempts() != null ? retry.getMaxAttempts() : defaults.getMaxAttempts();
+        return check(prefix + ".max-attempts", maxAttempts,
+                () -> RetryConfig.custom().maxAttempts(maxAttempts).intervalFunction(interval).build());
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static <T> T check(String property, Object value, Supplier<T> setting) {
         try {
             return setting.get();
-        } catch (IllegalArgumentException | NullPointerException e) {
-            String reason = value == null ? "a value is required" : e.getMessage();
-            throw new InvalidConfigurationPropertyValueException(property, value, reason);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationPropertyValueException(property, value, e.getMessage());
         }
     }
 }

@@ -2,6 +2,8 @@ package io.github.cloudmap.watcher.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.cloudmap.watcher.OperationWatcher;
 import io.github.cloudmap.watcher.OperationWatcherBuilder;
 import io.github.cloudmap.watcher.WatchListener;
@@ -13,7 +15,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -22,6 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
@@ -48,28 +53,65 @@ class CloudMapWatcherAutoConfigurationTest {
     }
 
     @Test
-    void propertyDefaultsAreTheBuildersDefaults() {
+    void unsetPropertiesAreLeftToTheBuilder() {
         CloudMapWatcherProperties p = new CloudMapWatcherProperties();
         assertThat(p.isEnabled()).isTrue();
-        assertThat(p.getPollInterval().getInitial()).isEqualTo(OperationWatcherBuilder.DEFAULT_INITIAL_POLL_INTERVAL);
-        assertThat(p.getPollInterval().getMax()).isEqualTo(OperationWatcherBuilder.DEFAULT_MAX_POLL_INTERVAL);
-        assertThat(p.getBackoffMultiplier()).isEqualTo(OperationWatcherBuilder.DEFAULT_BACKOFF_MULTIPLIER);
-        assertThat(p.getThrottleBackoffMultiplier())
-                .isEqualTo(OperationWatcherBuilder.DEFAULT_THROTTLE_BACKOFF_MULTIPLIER);
-        assertThat(p.getJitter()).isEqualTo(OperationWatcherBuilder.DEFAULT_JITTER);
-        assertThat(p.getTimeout()).isEqualTo(OperationWatcherBuilder.DEFAULT_TIMEOUT);
-        assertThat(p.getNotFoundGrace()).isEqualTo(OperationWatcherBuilder.DEFAULT_NOT_FOUND_GRACE);
-        assertSameRetry(p.getTransientRetry(), OperationWatcherBuilder.defaultTransientRetry());
-        assertSameRetry(p.getResubmission(), OperationWatcherBuilder.defaultResubmission());
+        assertThat(List.of(p.getPollInterval().getInitial() == null, p.getPollInterval().getMax() == null,
+                p.getBackoffMultiplier() == null, p.getThrottleBackoffMultiplier() == null, p.getJitter() == null,
+                p.getTimeout() == null, p.getNotFoundGrace() == null, p.getTransientRetry().getMaxAttempts() == null,
+                p.getResubmission().getWait() == null)).containsOnly(true);
     }
 
-    private static void assertSameRetry(CloudMapWatcherProperties.Retry retry, RetryConfig expected) {
-        assertThat(retry.getMaxAttempts()).isEqualTo(expected.getMaxAttempts());
-        IntervalFunction actual = IntervalFunction.ofExponentialBackoff(retry.getWait(), retry.getMultiplier());
+    @Test
+    void theRetryDefaultsAreTheBuildersDefaultPolicies() {
+        assertSameRetry(WatcherPropertiesApplier.DEFAULT_TRANSIENT_RETRY_WAIT,
+                OperationWatcherBuilder.defaultTransientRetry());
+        assertSameRetry(WatcherPropertiesApplier.DEFAULT_RESUBMISSION_WAIT,
+                OperationWatcherBuilder.defaultResubmission());
+    }
+
+    private static void assertSameRetry(Duration wait, RetryConfig expected) {
+        IntervalFunction actual = IntervalFunction.ofExponentialBackoff(wait,
+                WatcherPropertiesApplier.DEFAULT_RETRY_MULTIPLIER);
         for (int attempt = 1; attempt < 5; attempt++) {
             assertThat(actual.apply(attempt)).as("wait before attempt %d", attempt + 1)
                     .isEqualTo(expected.getIntervalBiFunction().apply(attempt, null));
         }
+    }
+
+    /** What IDEs show as defaults (the metadata the build generates) is what the builder does. */
+    @Test
+    void theDocumentedDefaultsAreTheBuildersDefaults() throws Exception {
+        Map<String, Object> defaults = new HashMap<>();
+        try (var in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+            JsonNode metadata = new ObjectMapper().readTree(in);
+            metadata.get("properties").forEach(p -> {
+                if (p.has("defaultValue")) {
+                    defaults.put(p.get("name").asText(), p.get("defaultValue").asText());
+                }
+            });
+        }
+        ApplicationConversionService conversion = new ApplicationConversionService();
+        java.util.function.Function<String, Duration> duration =
+                name -> conversion.convert(defaults.get("cloudmap.watcher." + name), Duration.class);
+        java.util.function.ToDoubleFunction<String> number =
+                name -> Double.parseDouble((String) defaults.get("cloudmap.watcher." + name));
+        assertThat(duration.apply("poll-interval.initial")).isEqualTo(OperationWatcherBuilder.DEFAULT_INITIAL_POLL_INTERVAL);
+        assertThat(duration.apply("poll-interval.max")).isEqualTo(OperationWatcherBuilder.DEFAULT_MAX_POLL_INTERVAL);
+        assertThat(number.applyAsDouble("backoff-multiplier")).isEqualTo(OperationWatcherBuilder.DEFAULT_BACKOFF_MULTIPLIER);
+        assertThat(number.applyAsDouble("throttle-backoff-multiplier"))
+                .isEqualTo(OperationWatcherBuilder.DEFAULT_THROTTLE_BACKOFF_MULTIPLIER);
+        assertThat(number.applyAsDouble("jitter")).isEqualTo(OperationWatcherBuilder.DEFAULT_JITTER);
+        assertThat(duration.apply("timeout")).isEqualTo(OperationWatcherBuilder.DEFAULT_TIMEOUT);
+        assertThat(duration.apply("not-found-grace")).isEqualTo(OperationWatcherBuilder.DEFAULT_NOT_FOUND_GRACE);
+        assertThat(number.applyAsDouble("transient-retry.max-attempts"))
+                .isEqualTo(OperationWatcherBuilder.defaultTransientRetry().getMaxAttempts());
+        assertThat(duration.apply("transient-retry.wait")).isEqualTo(WatcherPropertiesApplier.DEFAULT_TRANSIENT_RETRY_WAIT);
+        assertThat(number.applyAsDouble("transient-retry.multiplier")).isEqualTo(WatcherPropertiesApplier.DEFAULT_RETRY_MULTIPLIER);
+        assertThat(number.applyAsDouble("resubmission.max-attempts"))
+                .isEqualTo(OperationWatcherBuilder.defaultResubmission().getMaxAttempts());
+        assertThat(duration.apply("resubmission.wait")).isEqualTo(WatcherPropertiesApplier.DEFAULT_RESUBMISSION_WAIT);
+        assertThat(number.applyAsDouble("resubmission.multiplier")).isEqualTo(WatcherPropertiesApplier.DEFAULT_RETRY_MULTIPLIER);
     }
 
     @Test
