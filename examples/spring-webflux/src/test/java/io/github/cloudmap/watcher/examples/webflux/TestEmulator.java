@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationType;
 
 /**
  * One embedded emulator for the test JVM, with a namespace and a service to register into.
- * Registrations take 1 s SUBMITTED then 1 s PENDING, long enough for polls every 200 ms to see
+ * Registrations take 1.5 s SUBMITTED then 1.5 s PENDING, long enough for polls every 200 ms to see
  * both on a loaded machine; deregistrations take minutes, for the tests that need an operation
  * that does not end.
  */
@@ -23,7 +23,7 @@ final class TestEmulator {
 
     static final CloudMapEmulator EMULATOR = CloudMapEmulator.builder()
             .operationTimings(OperationTimings.uniform(Duration.ofMillis(200), Duration.ofMillis(200))
-                    .with(OperationType.REGISTER_INSTANCE, Duration.ofSeconds(1), Duration.ofSeconds(1))
+                    .with(OperationType.REGISTER_INSTANCE, Duration.ofMillis(1500), Duration.ofMillis(1500))
                     .with(OperationType.DEREGISTER_INSTANCE, Duration.ofMinutes(5), Duration.ofMinutes(5)))
             .start();
 
