@@ -1,10 +1,11 @@
 package io.github.cloudmap.watcher;
 
+import software.amazon.awssdk.services.servicediscovery.model.DuplicateRequestException;
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
 
 /**
  * Hears what a watch does behind its emitted statuses: each poll, each throttled or retried
- * call, each resubmission. Use it for metrics and logs; the default methods do nothing.
+ * call, each resubmission, each duplicate followed. Use it for metrics and logs; the default methods do nothing.
  *
  * <p>Events are per poll loop: concurrent watches of one operation share a loop and are heard
  * once (a watch that joins a running loop hears no {@code onStatusChange} for the status it is
@@ -49,4 +50,15 @@ public interface WatchListener {
      * @param attempt the number of the attempt about to start, 2 for the first resubmission
      */
     default void onResubmit(Operation failed, Throwable cause, int attempt) { }
+
+    /**
+     * A submission was answered {@code DuplicateRequest}: the same work already runs as
+     * another operation (a create or a registration sent twice, a retried request whose answer
+     * was lost), and {@code submitAndWatch} follows that operation instead of failing. The
+     * statuses that follow are that operation's.
+     *
+     * @param duplicateOperationId the operation being followed, from {@code DuplicateOperationId}
+     * @param duplicate the SDK's exception, as the submission failed with it
+     */
+    default void onDuplicate(String duplicateOperationId, DuplicateRequestException duplicate) { }
 }

@@ -4,6 +4,7 @@ import io.github.cloudmap.watcher.WatchListener;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.servicediscovery.model.DuplicateRequestException;
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
 
 /**
@@ -11,7 +12,7 @@ import software.amazon.awssdk.services.servicediscovery.model.Operation;
  * ending the watch: a metrics bug must not turn into a failed deployment. Thread-safe if the
  * listener is. Not part of the public API.
  */
-public final class GuardedListener implements WatchListener {
+final class GuardedListener implements WatchListener {
 
     private static final Logger log = LoggerFactory.getLogger(GuardedListener.class);
 
@@ -22,7 +23,7 @@ public final class GuardedListener implements WatchListener {
     }
 
     /** Guards {@code listener}, unless it is the no-op one. */
-    public static WatchListener guard(WatchListener listener) {
+    static WatchListener guard(WatchListener listener) {
         return listener == NONE || listener instanceof GuardedListener ? listener : new GuardedListener(listener);
     }
 
@@ -62,5 +63,10 @@ public final class GuardedListener implements WatchListener {
     @Override
     public void onResubmit(Operation failed, Throwable cause, int attempt) {
         call("onResubmit", l -> l.onResubmit(failed, cause, attempt));
+    }
+
+    @Override
+    public void onDuplicate(String duplicateOperationId, DuplicateRequestException duplicate) {
+        call("onDuplicate", l -> l.onDuplicate(duplicateOperationId, duplicate));
     }
 }

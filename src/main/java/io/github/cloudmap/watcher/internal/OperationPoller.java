@@ -20,12 +20,12 @@ import software.amazon.awssdk.services.servicediscovery.model.Operation;
  *
  * <p>Thread-safe. Not part of the public API.
  */
-public final class OperationPoller {
+final class OperationPoller {
 
     private final WatchSettings settings;
     private final LoopRegistry loops;
 
-    public OperationPoller(WatchSettings settings) {
+    OperationPoller(WatchSettings settings) {
         this.settings = settings;
         PollLoop pollLoop = new PollLoop(settings);
         this.loops = new LoopRegistry(pollLoop::statuses);
@@ -38,7 +38,7 @@ public final class OperationPoller {
      * @param operationId yields the ID to watch: {@code Mono.just(id)} or a submission
      * @param ownerAccount the account that owns a shared namespace, or null
      */
-    public Flux<Operation> watch(Mono<String> operationId, String ownerAccount) {
+    Flux<Operation> watch(Mono<String> operationId, String ownerAccount) {
         return Flux.defer(() -> {
             Scheduler scheduler = settings.scheduler().get();
             WatchState state = new WatchState(scheduler.now(TimeUnit.NANOSECONDS));
@@ -55,7 +55,7 @@ public final class OperationPoller {
     }
 
     /** How many poll loops run now; for tests and metrics. */
-    public int runningLoops() {
+    int runningLoops() {
         return loops.size();
     }
 

@@ -69,6 +69,12 @@ public class CloudMapWatcherProperties {
     private Duration timeout;
 
     /**
+     * Deadline of a whole submit-and-watch, resubmissions and their waits included, beside the
+     * per-attempt timeout. Default: none (the attempts and their timeouts bound it).
+     */
+    private Duration overallTimeout;
+
+    /**
      * How long after polling starts an OperationNotFound answer means "not readable yet"; 0 fails
      * on the first. Default 20s.
      */
@@ -141,6 +147,14 @@ public class CloudMapWatcherProperties {
 
     public void setTimeout(Duration timeout) {
         this.timeout = timeout;
+    }
+
+    public Duration getOverallTimeout() {
+        return overallTimeout;
+    }
+
+    public void setOverallTimeout(Duration overallTimeout) {
+        this.overallTimeout = overallTimeout;
     }
 
     public Duration getNotFoundGrace() {

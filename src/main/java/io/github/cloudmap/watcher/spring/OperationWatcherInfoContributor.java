@@ -37,6 +37,7 @@ public class OperationWatcherInfoContributor implements InfoContributor {
         details.put("maxPollInterval", watcher.maxPollInterval().toString());
         details.put("timeout", watcher.timeout().toString());
         details.put("notFoundGrace", watcher.notFoundGrace().toString());
+        watcher.overallTimeout().ifPresent(overall -> details.put("overallTimeout", overall.toString()));
         builder.withDetail("cloudmap-watcher", details);
     }
 }

@@ -71,8 +71,10 @@ final class WatcherPropertiesApplier {
                     try {
                         probe.build();
                     } catch (IllegalArgumentException refused) {
-                        // The later-set of the two is reported; the builder's message names both values.
-                        throw new InvalidConfigurationPropertyValueException(suspect.property(), suspect.value(),
+                        // The builder's message names both values and says "shorten the one or
+                        // lengthen the timeout": report the one that is not the deadline.
+                        Setting culprit = suspect.property().endsWith("timeout") ? other : suspect;
+                        throw new InvalidConfigurationPropertyValueException(culprit.property(), culprit.value(),
                                 refused.getMessage());
                     }
                 }
@@ -101,6 +103,7 @@ final class WatcherPropertiesApplier {
                 (b, v) -> b.throttleBackoffMultiplier(v));
         add(settings, "jitter", p.getJitter(), (b, v) -> b.jitter(v));
         add(settings, "timeout", p.getTimeout(), (b, v) -> b.timeout(v));
+        add(settings, "overall-timeout", p.getOverallTimeout(), (b, v) -> b.overallTimeout(v));
         add(settings, "not-found-grace", p.getNotFoundGrace(), (b, v) -> b.notFoundGrace(v));
         CloudMapWatcherProperties.Retry transientRetry = p.getTransientRetry();
         if (isSet(transientRetry)) {

@@ -215,6 +215,15 @@ public final class ScriptedServiceDiscoveryClient implements ServiceDiscoveryAsy
             return error(() -> SdkErrors.throttling("submission"));
         }
 
+        /**
+         * The next submission is answered {@code DuplicateRequest}: the same work already runs
+         * as {@code duplicateOperationId}.
+         */
+        public Submissions duplicateRequest(String duplicateOperationId) {
+            Objects.requireNonNull(duplicateOperationId, "duplicateOperationId");
+            return error(() -> SdkErrors.duplicateRequest(duplicateOperationId));
+        }
+
         /** The next submission fails with this exception, made when the request arrives. */
         public synchronized Submissions error(Supplier<? extends Throwable> error) {
             Objects.requireNonNull(error, "error");

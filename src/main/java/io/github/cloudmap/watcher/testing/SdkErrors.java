@@ -3,6 +3,7 @@ package io.github.cloudmap.watcher.testing;
 import java.io.IOException;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.servicediscovery.model.DuplicateRequestException;
 import software.amazon.awssdk.services.servicediscovery.model.OperationNotFoundException;
 import software.amazon.awssdk.services.servicediscovery.model.ServiceDiscoveryException;
 
@@ -35,6 +36,20 @@ public final class SdkErrors {
                 .statusCode(400)
                 .message("Operation " + operationId + " not found.")
                 .awsErrorDetails(details("OperationNotFound", "Operation " + operationId + " not found."))
+                .build();
+    }
+
+    /**
+     * HTTP 400 {@code DuplicateRequest}: the same work already runs as {@code duplicateOperationId}
+     * (null for an answer without one).
+     */
+    public static DuplicateRequestException duplicateRequest(String duplicateOperationId) {
+        String message = "The operation is already in progress as " + duplicateOperationId;
+        return (DuplicateRequestException) DuplicateRequestException.builder()
+                .duplicateOperationId(duplicateOperationId)
+                .statusCode(400)
+                .message(message)
+                .awsErrorDetails(details("DuplicateRequest", message))
                 .build();
     }
 

@@ -151,6 +151,7 @@ class CloudMapWatcherAutoConfigurationTest {
                         "cloudmap.watcher.throttle-backoff-multiplier=1.5",
                         "cloudmap.watcher.jitter=0",
                         "cloudmap.watcher.timeout=7s",
+                        "cloudmap.watcher.overall-timeout=8s",
                         "cloudmap.watcher.not-found-grace=3s",
                         "cloudmap.watcher.transient-retry.max-attempts=4",
                         "cloudmap.watcher.transient-retry.wait=50ms",
@@ -164,6 +165,7 @@ class CloudMapWatcherAutoConfigurationTest {
                     assertThat(watcher.maxPollInterval()).isEqualTo(Duration.ofMillis(700));
                     assertThat(watcher.timeout()).isEqualTo(Duration.ofSeconds(7));
                     assertThat(watcher.notFoundGrace()).isEqualTo(Duration.ofSeconds(3));
+                    assertThat(watcher.overallTimeout()).contains(Duration.ofSeconds(8));
 
                     WatchTrace.Recorder handRecorder = new WatchTrace.Recorder();
                     ScriptedServiceDiscoveryClient handClient = WatchTrace.scriptedClient();
@@ -173,6 +175,7 @@ class CloudMapWatcherAutoConfigurationTest {
                             .throttleBackoffMultiplier(1.5)
                             .jitter(0)
                             .timeout(Duration.ofSeconds(7))
+                            .overallTimeout(Duration.ofSeconds(8))
                             .notFoundGrace(Duration.ofSeconds(3))
                             .transientRetry(RetryConfig.custom().maxAttempts(4)
                                     .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(50), 1.5))
@@ -263,6 +266,9 @@ class CloudMapWatcherAutoConfigurationTest {
                         "cloudmap.watcher.throttle-backoff-multiplier"),
                 Arguments.of("cloudmap.watcher.jitter=1", "cloudmap.watcher.jitter"),
                 Arguments.of("cloudmap.watcher.timeout=0s", "cloudmap.watcher.timeout"),
+                Arguments.of("cloudmap.watcher.timeout=5ms", "cloudmap.watcher.timeout"),
+                Arguments.of("cloudmap.watcher.overall-timeout=2d", "cloudmap.watcher.overall-timeout"),
+                Arguments.of("cloudmap.watcher.poll-interval.initial=1ms", "cloudmap.watcher.poll-interval.initial"),
                 Arguments.of("cloudmap.watcher.timeout=soon", "cloudmap.watcher.timeout"),
                 Arguments.of("cloudmap.watcher.not-found-grace=-1s", "cloudmap.watcher.not-found-grace"),
                 Arguments.of("cloudmap.watcher.transient-retry.max-attempts=0",
@@ -273,6 +279,47 @@ class CloudMapWatcherAutoConfigurationTest {
                 Arguments.of("cloudmap.watcher.resubmission.max-attempts=-2",
                         "cloudmap.watcher.resubmission.max-attempts"),
                 Arguments.of("cloudmap.watcher.resubmission.wait=-1s", "cloudmap.watcher.resubmission.wait"));
+    }
+
+    static Stream<Arguments> conflictingValues() {
+        return Stream.of(
+                Arguments.of(List.of("cloudmap.watcher.timeout=30s", "cloudmap.watcher.poll-interval.max=1m"),
+                        "cloudmap.watcher.poll-interval.max"),
+                Arguments.of(List.of("cloudmap.watcher.poll-interval.max=1m", "cloudmap.watcher.timeout=30s"),
+                        "cloudmap.watcher.poll-interval.max"),
+                Arguments.of(List.of("cloudmap.watcher.timeout=30s", "cloudmap.watcher.not-found-grace=1m"),
+                        "cloudmap.watcher.not-found-grace"));
+    }
+
+    /** The builder weighs some settings against each other when it builds; the message still names one. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("conflictingValues")
+    void settingsThatConflictStopStartupNamingTheProperty(List<String> settings, String property) {
+        withClient(runner, ScriptedServiceDiscoveryClient.create())
+                .withPropertyValues(settings.toArray(String[]::new))
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .satisfies(failure -> assertThat(messages(failure)).contains(property, "PT30S")));
+    }
+
+    @Test
+    void aShortTimeoutAloneIsNoConflict() {
+        // The builder's defaults for the poll cap and the grace window adapt to a short timeout;
+        // properties left unset must not pin them at their usual values.
+        withClient(runner, ScriptedServiceDiscoveryClient.create())
+                .withPropertyValues("cloudmap.watcher.timeout=2s")
+                .run(context -> assertThat(context).hasNotFailed().getBean(OperationWatcher.class)
+                        .satisfies(w -> assertThat(w.maxPollInterval()).isLessThanOrEqualTo(Duration.ofSeconds(2))));
+    }
+
+    @Test
+    void aCustomizersOwnMistakeIsReportedAsItsOwn() {
+        withClient(runner, ScriptedServiceDiscoveryClient.create())
+                .withBean(OperationWatcherBuilderCustomizer.class,
+                        () -> b -> b.pollInterval(Duration.ofMinutes(1), Duration.ofMinutes(1)))
+                .withPropertyValues("cloudmap.watcher.timeout=30s")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .satisfies(failure -> assertThat(messages(failure)).doesNotContain("Property cloudmap.watcher")
+                                .contains("max poll interval")));
     }
 
     @ParameterizedTest(name = "{0}")
