@@ -88,6 +88,7 @@ public final class OperationWatcherBuilder {
     private Retry resubmission = Retry.of(RESUBMISSION_NAME, defaultResubmission());
     private RateLimiter rateLimiter;
     private WatchListener listener = WatchListener.NONE;
+    private Supplier<? extends Scheduler> deliveryScheduler;
 
     OperationWatcherBuilder(ServiceDiscoveryAsyncClient client) {
         this.client = Objects.requireNonNull(client, "client must not be null");
@@ -256,6 +257,23 @@ public final class OperationWatcherBuilder {
     }
 
     /**
+     * Where each watch delivers its statuses, completion and error to its subscriber: every
+     * watch takes a worker of its own from this scheduler, so a subscriber that blocks or is
+     * slow delays only itself, never the shared poll loop, the SDK's response threads or the
+     * other watches. Default: {@link Schedulers#boundedElastic()}, looked up at each
+     * subscription (so virtual time replaces it too); when {@link #scheduler(Scheduler)} was
+     * given, that scheduler. {@link Schedulers#immediate()} delivers on the poll loop's thread
+     * (the SDK's or the timer's): only for subscribers that never block.
+     *
+     * @throws NullPointerException if {@code scheduler} is null
+     */
+    public OperationWatcherBuilder deliveryScheduler(Scheduler scheduler) {
+        Objects.requireNonNull(scheduler, "deliveryScheduler must not be null");
+        this.deliveryScheduler = () -> scheduler;
+        return this;
+    }
+
+    /**
      * How long after polling of an operation starts an OperationNotFound answer is taken to
      * mean "not readable yet" rather than "does not exist". The window belongs to the poll
      * loop, which concurrent watches of one operation share: a watch that joins a running
@@ -381,7 +399,7 @@ public final class OperationWatcherBuilder {
         Duration grace = notFoundGrace != null ? notFoundGrace : min(DEFAULT_NOT_FOUND_GRACE, timeout);
         return new OperationWatcher(new WatchSettings(client, initial, max, multiplier,
                 throttleMultiplier, jitter, random, timeout, overallTimeout, scheduler, grace, transientRetry,
-                resubmission, rateLimiter, listener));
+                resubmission, rateLimiter, listener, deliveryScheduler));
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -11,8 +11,18 @@ import software.amazon.awssdk.services.servicediscovery.model.Operation;
  * once (a watch that joins a running loop hears no {@code onStatusChange} for the status it is
  * replayed).
  *
- * <p>Implementations must be thread-safe and quick: they are called on the threads that run
- * the watches (Reactor's or the SDK's), and must not block or throw.
+ * <p>Implementations must be thread-safe and quick, and should not block: they are called on
+ * the threads that run the poll loop (the SDK's response threads and the watcher's scheduler),
+ * which every watch of the operation shares; a listener that blocks delays them all. (Watches'
+ * subscribers, by contrast, are called on a delivery worker of their own; see
+ * {@link OperationWatcherBuilder#deliveryScheduler}.)
+ *
+ * <p>A listener cannot break a watch: whatever it throws is logged at WARN and the watch goes
+ * on, an {@link Error} such as {@code AssertionError} included. Only the JVM-fatal errors that
+ * Reactor never catches either (a {@link VirtualMachineError} such as {@code OutOfMemoryError},
+ * {@code ThreadDeath}, a {@link LinkageError}) are rethrown. A test that asserts inside a listener
+ * therefore sees a failed assertion in the log, not in the watch: record what the listener
+ * heard and assert on the test's thread.
  *
  * <pre>{@code
  * LongAdder throttled = new LongAdder();

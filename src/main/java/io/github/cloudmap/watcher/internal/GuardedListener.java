@@ -4,13 +4,23 @@ import io.github.cloudmap.watcher.WatchListener;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Exceptions;
 import software.amazon.awssdk.services.servicediscovery.model.DuplicateRequestException;
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
 
 /**
- * Calls a user's {@link WatchListener} so that an exception it throws is logged instead of
- * ending the watch: a metrics bug must not turn into a failed deployment. Thread-safe if the
- * listener is. Not part of the public API.
+ * Calls a user's {@link WatchListener} so that whatever it throws is logged instead of ending
+ * the watch: a metrics bug must not turn into a failed deployment. Listeners are called by the
+ * poll loop that every watch of an operation shares, so anything that escaped would end all of
+ * them.
+ *
+ * <p>Contained: every {@link Exception} and every {@link Error} (an {@code AssertionError} from
+ * a test's listener, a {@code NoSuchElementException}...), except the JVM-fatal ones that
+ * Reactor never catches either ({@link Exceptions#throwIfJvmFatal}): {@link VirtualMachineError}
+ * (out of memory, stack overflow), {@link ThreadDeath} and {@link LinkageError}; after those the
+ * JVM, or the classpath, cannot be trusted to go on.
+ *
+ * <p>Thread-safe if the listener is. Not part of the public API.
  */
 final class GuardedListener implements WatchListener {
 
@@ -30,7 +40,8 @@ final class GuardedListener implements WatchListener {
     private void call(String event, Consumer<WatchListener> call) {
         try {
             call.accept(delegate);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            Exceptions.throwIfJvmFatal(e);
             log.warn("WatchListener {} threw from {}; the watch goes on", delegate, event, e);
         }
     }

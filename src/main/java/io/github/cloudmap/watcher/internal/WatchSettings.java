@@ -32,6 +32,8 @@ import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncCli
  * @param resubmission attempts and backoff for resubmitting after a retryable FAIL or a throttled submission
  * @param rateLimiter the budget every GetOperation of this watcher draws on, or null for none
  * @param listener hears polls, throttles, retries and resubmissions
+ * @param deliveryScheduler where each watch's signals are delivered, looked up per subscription;
+ *        null for the default (see {@code OperationPoller})
  */
 public record WatchSettings(
         ServiceDiscoveryAsyncClient client,
@@ -48,7 +50,8 @@ public record WatchSettings(
         Retry transientRetry,
         Retry resubmission,
         RateLimiter rateLimiter,
-        WatchListener listener) {
+        WatchListener listener,
+        Supplier<? extends Scheduler> deliveryScheduler) {
 
     /**
      * @throws NullPointerException if a required value is null ({@code overallTimeout} and

@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.servicediscovery.model.UpdateServiceRespo
  *
  * <ul>
  *   <li>GetOperation answers from the {@link OperationScript} of the requested ID, one step per
- *       call (statuses, throttles, 5xx, I/O errors, not-found, hangs); an ID with no script
+ *       call (statuses, throttles, 5xx, I/O errors, unparsable bodies, not-found, hangs); an ID with no script
  *       answers OperationNotFound.</li>
  *   <li>The mutating calls that start operations (RegisterInstance, DeregisterInstance,
  *       Create*Namespace, DeleteNamespace, UpdateService) answer from one shared queue of
@@ -128,6 +128,18 @@ public final class ScriptedServiceDiscoveryClient implements ServiceDiscoveryAsy
     public long cancelledRequests() {
         synchronized (hung) {
             return hung.stream().filter(CompletableFuture::isCancelled).count();
+        }
+    }
+
+    /**
+     * Forgets the requests recorded so far and the hung requests that have ended (cancelled),
+     * so that a long test (thousands of watches, a leak check) holds only what is in flight.
+     * Scripts and submission answers are kept.
+     */
+    public void forgetHistory() {
+        requests.clear();
+        synchronized (hung) {
+            hung.removeIf(CompletableFuture::isDone);
         }
     }
 

@@ -76,6 +76,6 @@ class InternalsTest {
                                           Duration grace, Retry transientRetry) {
         return new WatchSettings(client, initial, Duration.ofSeconds(10), 2.0, 2.0, 0.0, Random::new, timeout, null,
                 Schedulers::parallel, grace, transientRetry, Retry.of("s", OperationWatcherBuilder.defaultResubmission()),
-                null, new WatchListener() { });
+                null, new WatchListener() { }, null);
     }
 }

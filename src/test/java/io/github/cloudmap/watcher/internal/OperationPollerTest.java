@@ -30,7 +30,7 @@ class OperationPollerTest {
             Duration.ofMinutes(5), null, () -> scheduler, Duration.ofSeconds(20),
             io.github.resilience4j.retry.Retry.of("t", OperationWatcherBuilder.defaultTransientRetry()),
             io.github.resilience4j.retry.Retry.of("r", OperationWatcherBuilder.defaultResubmission()),
-            null, WatchListener.NONE));
+            null, WatchListener.NONE, null));
 
     @Test
     void theRegistryForgetsLoopsThatFinished() {
