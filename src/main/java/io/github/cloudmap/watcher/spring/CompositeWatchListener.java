@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Exceptions;
+import software.amazon.awssdk.services.servicediscovery.model.DuplicateRequestException;
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
 
 /**
@@ -32,14 +34,16 @@ final class CompositeWatchListener implements WatchListener {
     }
 
     /**
-     * Calls each listener; one that throws is logged and the others still hear the event. The
-     * watcher guards the composite as a whole too, so nothing a listener throws ends a watch.
+     * Calls each listener; one that throws is logged and the others still hear the event. What is
+     * contained is what the watcher's own guard contains: everything but the JVM-fatal errors
+     * Reactor never catches either.
      */
     private void each(String event, Consumer<WatchListener> call) {
         for (WatchListener listener : listeners) {
             try {
                 call.accept(listener);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                Exceptions.throwIfJvmFatal(e);
                 log.warn("WatchListener {} threw from {}; the other listeners and the watch go on", listener, event, e);
             }
         }
@@ -73,6 +77,11 @@ final class CompositeWatchListener implements WatchListener {
     @Override
     public void onResubmit(Operation failed, Throwable cause, int attempt) {
         each("onResubmit", l -> l.onResubmit(failed, cause, attempt));
+    }
+
+    @Override
+    public void onDuplicate(String duplicateOperationId, DuplicateRequestException duplicate) {
+        each("onDuplicate", l -> l.onDuplicate(duplicateOperationId, duplicate));
     }
 
     @Override
