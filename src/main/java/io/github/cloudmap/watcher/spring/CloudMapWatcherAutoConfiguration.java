@@ -3,9 +3,12 @@ package io.github.cloudmap.watcher.spring;
 import io.github.cloudmap.watcher.OperationWatcher;
 import io.github.cloudmap.watcher.OperationWatcherBuilder;
 import io.github.cloudmap.watcher.WatchListener;
+import io.github.cloudmap.watcher.micrometer.BudgetMetrics;
 import io.github.cloudmap.watcher.micrometer.MicrometerWatchListener;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import java.net.URI;
+import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -32,8 +35,9 @@ import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncCli
  *       Region chains, {@code cloudmap.watcher.region} and {@code cloudmap.watcher.endpoint-url}
  *       overrides, and the SDK's own retries off, so the watcher is the one layer that retries;</li>
  *   <li>every {@link WatchListener} bean hears the watcher, and with a {@link MeterRegistry} bean a
- *       {@link MicrometerWatchListener} publishes its counters
- *       ({@code cloudmap.watcher.metrics.enabled=false} turns that off);</li>
+ *       {@link MicrometerWatchListener} publishes its counters and {@link BudgetMetrics} its
+ *       budgets' rate, waiting requests and cuts ({@code cloudmap.watcher.metrics.enabled=false}
+ *       turns both off);</li>
  *   <li>every {@link OperationWatcherBuilderCustomizer} bean adjusts the builder last;</li>
  *   <li>with Actuator, a health indicator ({@code cloudMapWatcher}) and an info contributor
  *       ({@code cloudmap-watcher}) report the watcher ({@link CloudMapWatcherActuatorAutoConfiguration}).</li>
@@ -121,6 +125,22 @@ public class CloudMapWatcherAutoConfiguration {
         @ConditionalOnMissingBean
         MicrometerWatchListener micrometerWatchListener(MeterRegistry registry) {
             return new MicrometerWatchListener(registry);
+        }
+
+        /**
+         * The watcher's budgets' rate, waiting and cuts ({@link BudgetMetrics}), bound to the
+         * registry here rather than as a {@code MeterBinder} bean, so they are published with a
+         * plain {@code MeterRegistry} bean as well as with Spring Boot's metrics.
+         */
+        @Bean
+        @ConditionalOnMissingBean(name = "cloudMapWatcherBudgetMetrics")
+        List<BudgetMetrics> cloudMapWatcherBudgetMetrics(ObjectProvider<OperationWatcher> watcher, MeterRegistry registry) {
+            // A provider, not @ConditionalOnBean: this nested class is read before the watcher's
+            // bean definition, so a condition on it would never match.
+            OperationWatcher only = watcher.getIfUnique();
+            List<BudgetMetrics> metrics = only == null ? List.of() : BudgetMetrics.of(only, Tags.empty());
+            metrics.forEach(m -> m.bindTo(registry));
+            return metrics;
         }
     }
 }

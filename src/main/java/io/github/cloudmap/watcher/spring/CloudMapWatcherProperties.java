@@ -86,6 +86,15 @@ public class CloudMapWatcherProperties {
     /** Resubmissions of a request whose operation failed with THROTTLED_REQUEST, or whose submission was throttled. */
     private final Retry resubmission = new Retry();
 
+    /**
+     * The adaptive rate budget every GetOperation of the watcher draws from (Cloud Map allows an
+     * account about 100/s, shared with every other caller).
+     */
+    private final Budget pollBudget = new Budget();
+
+    /** The adaptive rate budget the submissions of submit-and-watch draw from (RegisterInstance about 50/s). */
+    private final Budget submissionBudget = new Budget();
+
     /** Micrometer counters of polls, throttles, retries and resubmissions. */
     private final Metrics metrics = new Metrics();
 
@@ -173,6 +182,14 @@ public class CloudMapWatcherProperties {
         return resubmission;
     }
 
+    public Budget getPollBudget() {
+        return pollBudget;
+    }
+
+    public Budget getSubmissionBudget() {
+        return submissionBudget;
+    }
+
     public Metrics getMetrics() {
         return metrics;
     }
@@ -241,6 +258,114 @@ public class CloudMapWatcherProperties {
 
         public void setMultiplier(Double multiplier) {
             this.multiplier = multiplier;
+        }
+    }
+
+    /**
+     * An adaptive rate budget (AdaptiveBudgetConfig): cut multiplicatively on a throttle, raised
+     * additively while requests succeed, between a floor and a ceiling. With nothing set, the
+     * watcher's default budget applies, shared by every watcher built on the same client; setting
+     * any value gives this watcher a budget of its own with those settings.
+     */
+    public static class Budget {
+
+        /** Whether requests wait for the budget at all; false sends them unthrottled (an explicit opt-out). Default true. */
+        private Boolean enabled;
+
+        /** Starting rate, requests per second. Default 20. */
+        private Double initialRate;
+
+        /** Floor, requests per second: the budget never goes slower. Default 1. */
+        private Double minRate;
+
+        /** Ceiling, requests per second: this application's share of the account's quota. Default 400. */
+        private Double maxRate;
+
+        /** Additive raise, requests per second per window without a throttle. Default 2. */
+        private Double increaseStep;
+
+        /** Multiplicative cut on a throttle, between 0 and 1. Default 0.7. */
+        private Double decreaseFactor;
+
+        /** At most one cut, and one raise, per window. Default 1s. */
+        private Duration cutWindow;
+
+        /** Permits an idle budget grants at once. Default 10. */
+        private Integer burst;
+
+        /** Double the rate per window until the first throttle. Default true. */
+        private Boolean slowStart;
+
+        public Boolean getEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(Boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Double getInitialRate() {
+            return initialRate;
+        }
+
+        public void setInitialRate(Double initialRate) {
+            this.initialRate = initialRate;
+        }
+
+        public Double getMinRate() {
+            return minRate;
+        }
+
+        public void setMinRate(Double minRate) {
+            this.minRate = minRate;
+        }
+
+        public Double getMaxRate() {
+            return maxRate;
+        }
+
+        public void setMaxRate(Double maxRate) {
+            this.maxRate = maxRate;
+        }
+
+        public Double getIncreaseStep() {
+            return increaseStep;
+        }
+
+        public void setIncreaseStep(Double increaseStep) {
+            this.increaseStep = increaseStep;
+        }
+
+        public Double getDecreaseFactor() {
+            return decreaseFactor;
+        }
+
+        public void setDecreaseFactor(Double decreaseFactor) {
+            this.decreaseFactor = decreaseFactor;
+        }
+
+        public Duration getCutWindow() {
+            return cutWindow;
+        }
+
+        public void setCutWindow(Duration cutWindow) {
+            this.cutWindow = cutWindow;
+        }
+
+        public Integer getBurst() {
+            return burst;
+        }
+
+        public void setBurst(Integer burst) {
+            this.burst = burst;
+        }
+
+        public Boolean getSlowStart() {
+            return slowStart;
+        }
+
+        public void setSlowStart(Boolean slowStart) {
+            this.slowStart = slowStart;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.github.cloudmap.watcher.spring;
 
 import io.github.cloudmap.watcher.WatchListener;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -52,6 +53,11 @@ final class CompositeWatchListener implements WatchListener {
     @Override
     public void onPoll(String operationId) {
         each("onPoll", l -> l.onPoll(operationId));
+    }
+
+    @Override
+    public void onBudgetWait(String operationId, Duration waited) {
+        each("onBudgetWait", l -> l.onBudgetWait(operationId, waited));
     }
 
     @Override

@@ -8,7 +8,7 @@ import org.springframework.boot.actuate.info.Info;
 import org.springframework.boot.actuate.info.InfoContributor;
 
 /**
- * Adds the watcher's settings and the poll loops running now to Actuator's info endpoint under
+ * Adds the watcher's settings, the poll loops running now and its budgets' rates to Actuator's info endpoint under
  * {@code cloudmap-watcher}, so an operator can see what an instance runs with. No credential,
  * endpoint or operation ID is reported.
  *
@@ -38,6 +38,8 @@ public class OperationWatcherInfoContributor implements InfoContributor {
         details.put("timeout", watcher.timeout().toString());
         details.put("notFoundGrace", watcher.notFoundGrace().toString());
         watcher.overallTimeout().ifPresent(overall -> details.put("overallTimeout", overall.toString()));
+        details.put("pollBudget", OperationWatcherHealthIndicator.budget(watcher.pollBudget()));
+        details.put("submissionBudget", OperationWatcherHealthIndicator.budget(watcher.submissionBudget()));
         builder.withDetail("cloudmap-watcher", details);
     }
 }

@@ -1,7 +1,9 @@
 package io.github.cloudmap.watcher.spring;
 
+import io.github.cloudmap.watcher.AdaptiveBudgetConfig;
 import io.github.cloudmap.watcher.OperationWatcher;
 import io.github.cloudmap.watcher.OperationWatcherBuilder;
+import io.github.cloudmap.watcher.RequestBudget;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
@@ -31,8 +33,29 @@ final class WatcherPropertiesApplier {
     static final Duration DEFAULT_RESUBMISSION_WAIT = Duration.ofSeconds(1);
     static final double DEFAULT_RETRY_MULTIPLIER = 2.0;
 
+    /**
+     * The submission budget's defaults when only some of its properties are set: the watcher's own
+     * default submission budget starts at 10/s with a 200/s ceiling (RegisterInstance's quota is
+     * about 50/s), the rest as {@link AdaptiveBudgetConfig#defaults()}.
+     */
+    static final AdaptiveBudgetConfig SUBMISSION_BUDGET_DEFAULTS = AdaptiveBudgetConfig.defaults().toBuilder()
+            .initialRate(10).maxRate(200).build();
+
     /** One property (or pair) and the builder call it makes. */
-    private record Setting(String property, Object value, Consumer<OperationWatcherBuilder> call) {}
+    private record Setting(String property, Object value, Consumer<OperationWatcherBuilder> call,
+            Consumer<AdaptiveBudgetConfig.Builder> budgetCall) {
+
+        Setting(String property, Object value, Consumer<OperationWatcherBuilder> call) {
+            this(property, value, call, c -> { });
+        }
+    }
+
+    private static <T> void addPart(List<Setting> parts, String property, T value,
+            java.util.function.BiConsumer<AdaptiveBudgetConfig.Builder, T> call) {
+        if (value != null) {
+            parts.add(new Setting(property, value, b -> { }, c -> call.accept(c, value)));
+        }
+    }
 
     private WatcherPropertiesApplier() {}
 
@@ -117,7 +140,67 @@ final class WatcherPropertiesApplier {
                     OperationWatcherBuilder.defaultResubmission(), DEFAULT_RESUBMISSION_WAIT);
             settings.add(new Setting(P + "resubmission", config, b -> b.resubmission(config)));
         }
+        budget(settings, "poll-budget", p.getPollBudget(), AdaptiveBudgetConfig.defaults(),
+                (b, budget) -> b.pollBudget(budget));
+        budget(settings, "submission-budget", p.getSubmissionBudget(), SUBMISSION_BUDGET_DEFAULTS,
+                (b, budget) -> b.submissionBudget(budget));
         return settings;
+    }
+
+    /**
+     * A budget of the watcher's own when any of its properties is set; none set leaves the
+     * builder's default, the client's shared budget. AdaptiveBudgetConfig checks everything at
+     * build(), so each property is tried alone on the defaults first: the message then names the
+     * property at fault, and only a conflict between two (a floor above the ceiling) is reported
+     * by the builder's message, which names both.
+     */
+    private static void budget(List<Setting> settings, String name, CloudMapWatcherProperties.Budget budget,
+            AdaptiveBudgetConfig defaults, java.util.function.BiConsumer<OperationWatcherBuilder, RequestBudget> call) {
+        String prefix = P + name;
+        if (Boolean.FALSE.equals(budget.getEnabled())) {
+            settings.add(new Setting(prefix + ".enabled", false, b -> call.accept(b, RequestBudget.unlimited())));
+            return;
+        }
+        List<Setting> parts = new ArrayList<>();
+        addPart(parts, prefix + ".initial-rate", budget.getInitialRate(), (c, v) -> c.initialRate(v));
+        addPart(parts, prefix + ".min-rate", budget.getMinRate(), (c, v) -> c.minRate(v));
+        addPart(parts, prefix + ".max-rate", budget.getMaxRate(), (c, v) -> c.maxRate(v));
+        addPart(parts, prefix + ".increase-step", budget.getIncreaseStep(), (c, v) -> c.increaseStep(v));
+        addPart(parts, prefix + ".decrease-factor", budget.getDecreaseFactor(), (c, v) -> c.decreaseFactor(v));
+        addPart(parts, prefix + ".cut-window", budget.getCutWindow(), (c, v) -> c.cutWindow(v));
+        addPart(parts, prefix + ".burst", budget.getBurst(), (c, v) -> c.burst(v));
+        addPart(parts, prefix + ".slow-start", budget.getSlowStart(), (c, v) -> c.slowStart(v));
+        if (parts.isEmpty()) {
+            return;
+        }
+        AdaptiveBudgetConfig.Builder config = defaults.toBuilder();
+        for (Setting part : parts) {
+            check(part.property(), part.value(), () -> {
+                AdaptiveBudgetConfig.Builder alone = defaults.toBuilder();
+                part.budgetCall().accept(alone);
+                adaptInitialRate(alone, budget, defaults, part.property().endsWith(".min-rate") ? budget.getMinRate() : null,
+                        part.property().endsWith(".max-rate") ? budget.getMaxRate() : null);
+                return alone.build();
+            });
+            part.budgetCall().accept(config);
+        }
+        adaptInitialRate(config, budget, defaults, budget.getMinRate(), budget.getMaxRate());
+        AdaptiveBudgetConfig built = check(parts.get(0).property(), parts.get(0).value(), config::build);
+        settings.add(new Setting(prefix, built, b -> call.accept(b, RequestBudget.adaptive(built))));
+    }
+
+    /**
+     * With no initial rate of its own, a budget starts at the default initial rate moved inside
+     * the floor and ceiling that were set: {@code max-rate=10} alone means "at most 10/s", not a
+     * refusal because the default start, 20/s, is above it.
+     */
+    private static void adaptInitialRate(AdaptiveBudgetConfig.Builder config, CloudMapWatcherProperties.Budget budget,
+            AdaptiveBudgetConfig defaults, Double min, Double max) {
+        if (budget.getInitialRate() == null && (min != null || max != null)) {
+            double floor = min != null ? min : defaults.minRate();
+            double ceiling = max != null ? max : defaults.maxRate();
+            config.initialRate(Math.max(floor, Math.min(ceiling, defaults.initialRate())));
+        }
     }
 
     private static <T> void add(List<Setting> settings, String name, T value,

@@ -38,8 +38,12 @@ class CloudMapWatcherActuatorAutoConfigurationTest {
             try {
                 Health health = indicator.health();
                 assertThat(health.getStatus()).isEqualTo(Status.UP);
-                assertThat(health.getDetails()).containsOnlyKeys("runningPollLoops", "timeout")
-                        .containsEntry("runningPollLoops", 1).containsEntry("timeout", "PT5M");
+                assertThat(health.getDetails())
+                        .containsOnlyKeys("runningPollLoops", "pollBudget", "submissionBudget", "timeout")
+                        .containsEntry("runningPollLoops", 1).containsEntry("timeout", "PT5M")
+                        .containsEntry("submissionBudget", Map.of("rate", 10.0, "waiting", 0, "cuts", 0L));
+                assertThat(health.getDetails().get("pollBudget")).asInstanceOf(
+                        org.assertj.core.api.InstanceOfAssertFactories.MAP).containsOnlyKeys("rate", "waiting", "cuts");
             } finally {
                 watch.dispose();
             }
@@ -48,14 +52,28 @@ class CloudMapWatcherActuatorAutoConfigurationTest {
     }
 
     @Test
+    void healthReportsTheBudgetsRatesAsConfigured() {
+        runner.withPropertyValues("cloudmap.watcher.poll-budget.initial-rate=12.5",
+                "cloudmap.watcher.submission-budget.enabled=false").run(context -> {
+            Map<String, Object> details = context.getBean(OperationWatcherHealthIndicator.class).health().getDetails();
+            assertThat(details.get("pollBudget")).isEqualTo(Map.of("rate", 12.5, "waiting", 0, "cuts", 0L));
+            assertThat(details.get("submissionBudget")).asInstanceOf(
+                    org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("waiting", 0);
+        });
+    }
+
+    @Test
     void infoReportsTheSettings() {
-        runner.withPropertyValues("cloudmap.watcher.timeout=2m").run(context -> {
+        runner.withPropertyValues("cloudmap.watcher.timeout=2m", "cloudmap.watcher.poll-budget.initial-rate=5",
+                "cloudmap.watcher.submission-budget.initial-rate=3").run(context -> {
             Info.Builder builder = new Info.Builder();
             context.getBean(OperationWatcherInfoContributor.class).contribute(builder);
             assertThat(builder.build().getDetails()).containsOnlyKeys("cloudmap-watcher");
             assertThat(builder.build().get("cloudmap-watcher")).isEqualTo(Map.of(
                     "runningPollLoops", 0, "initialPollInterval", "PT0.5S", "maxPollInterval", "PT10S",
-                    "timeout", "PT2M", "notFoundGrace", "PT20S"));
+                    "timeout", "PT2M", "notFoundGrace", "PT20S",
+                    "pollBudget", Map.of("rate", 5.0, "waiting", 0, "cuts", 0L),
+                    "submissionBudget", Map.of("rate", 3.0, "waiting", 0, "cuts", 0L)));
         });
     }
 

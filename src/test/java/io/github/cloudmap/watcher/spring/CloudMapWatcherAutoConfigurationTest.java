@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.cloudmap.watcher.OperationWatcher;
 import io.github.cloudmap.watcher.OperationWatcherBuilder;
+import io.github.cloudmap.watcher.RequestBudget;
 import io.github.cloudmap.watcher.WatchListener;
 import io.github.cloudmap.watcher.micrometer.MicrometerWatchListener;
 import io.github.cloudmap.watcher.testing.ScriptedServiceDiscoveryClient;
@@ -201,6 +202,52 @@ class CloudMapWatcherAutoConfigurationTest {
     }
 
     @Test
+    void withNoBudgetPropertyTheWatcherSharesItsClientsBudgets() {
+        ScriptedServiceDiscoveryClient client = ScriptedServiceDiscoveryClient.create();
+        withClient(runner, client).run(context -> {
+            OperationWatcher watcher = context.getBean(OperationWatcher.class);
+            OperationWatcher another = OperationWatcher.create(client);
+            assertThat(watcher.pollBudget()).isSameAs(another.pollBudget());
+            assertThat(watcher.submissionBudget()).isSameAs(another.submissionBudget());
+        });
+    }
+
+    @Test
+    void budgetPropertiesGiveTheWatcherBudgetsOfItsOwn() {
+        ScriptedServiceDiscoveryClient client = ScriptedServiceDiscoveryClient.create();
+        withClient(runner, client)
+                .withPropertyValues(
+                        "cloudmap.watcher.poll-budget.initial-rate=7",
+                        "cloudmap.watcher.poll-budget.min-rate=2",
+                        "cloudmap.watcher.poll-budget.max-rate=50",
+                        "cloudmap.watcher.poll-budget.increase-step=1",
+                        "cloudmap.watcher.poll-budget.decrease-factor=0.5",
+                        "cloudmap.watcher.poll-budget.cut-window=2s",
+                        "cloudmap.watcher.poll-budget.burst=3",
+                        "cloudmap.watcher.poll-budget.slow-start=false",
+                        "cloudmap.watcher.submission-budget.max-rate=4")
+                .run(context -> {
+                    OperationWatcher watcher = context.getBean(OperationWatcher.class);
+                    assertThat(watcher.pollBudget()).isNotSameAs(OperationWatcher.create(client).pollBudget());
+                    assertThat(watcher.pollBudget().currentRate()).isEqualTo(7.0);
+                    assertThat(watcher.submissionBudget().currentRate())
+                            .as("the default start, 10/s, moved under the ceiling set").isEqualTo(4.0);
+                });
+    }
+
+    @Test
+    void aBudgetCanBeTurnedOff() {
+        withClient(runner, ScriptedServiceDiscoveryClient.create())
+                .withPropertyValues("cloudmap.watcher.poll-budget.enabled=false",
+                        "cloudmap.watcher.submission-budget.enabled=false")
+                .run(context -> {
+                    OperationWatcher watcher = context.getBean(OperationWatcher.class);
+                    assertThat(watcher.pollBudget()).isSameAs(RequestBudget.unlimited());
+                    assertThat(watcher.submissionBudget()).isSameAs(RequestBudget.unlimited());
+                });
+    }
+
+    @Test
     void theApplicationsOwnWatcherWins() {
         OperationWatcher own = OperationWatcher.create(ScriptedServiceDiscoveryClient.create());
         runner.withPropertyValues("cloudmap.watcher.region=eu-west-1")
@@ -278,7 +325,16 @@ class CloudMapWatcherAutoConfigurationTest {
                         "cloudmap.watcher.transient-retry.multiplier"),
                 Arguments.of("cloudmap.watcher.resubmission.max-attempts=-2",
                         "cloudmap.watcher.resubmission.max-attempts"),
-                Arguments.of("cloudmap.watcher.resubmission.wait=-1s", "cloudmap.watcher.resubmission.wait"));
+                Arguments.of("cloudmap.watcher.resubmission.wait=-1s", "cloudmap.watcher.resubmission.wait"),
+                Arguments.of("cloudmap.watcher.poll-budget.min-rate=0", "cloudmap.watcher.poll-budget.min-rate"),
+                Arguments.of("cloudmap.watcher.poll-budget.max-rate=2000000", "cloudmap.watcher.poll-budget.max-rate"),
+                Arguments.of("cloudmap.watcher.poll-budget.initial-rate=500", "cloudmap.watcher.poll-budget.initial-rate"),
+                Arguments.of("cloudmap.watcher.poll-budget.decrease-factor=1.5",
+                        "cloudmap.watcher.poll-budget.decrease-factor"),
+                Arguments.of("cloudmap.watcher.poll-budget.cut-window=0s", "cloudmap.watcher.poll-budget.cut-window"),
+                Arguments.of("cloudmap.watcher.submission-budget.burst=0", "cloudmap.watcher.submission-budget.burst"),
+                Arguments.of("cloudmap.watcher.submission-budget.increase-step=-1",
+                        "cloudmap.watcher.submission-budget.increase-step"));
     }
 
     static Stream<Arguments> conflictingValues() {
@@ -289,6 +345,15 @@ class CloudMapWatcherAutoConfigurationTest {
                         "cloudmap.watcher.poll-interval.max"),
                 Arguments.of(List.of("cloudmap.watcher.timeout=30s", "cloudmap.watcher.not-found-grace=1m"),
                         "cloudmap.watcher.not-found-grace"));
+    }
+
+    @Test
+    void aFloorAboveTheCeilingStopsStartupNamingTheBudget() {
+        withClient(runner, ScriptedServiceDiscoveryClient.create())
+                .withPropertyValues("cloudmap.watcher.poll-budget.min-rate=50", "cloudmap.watcher.poll-budget.max-rate=10")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .satisfies(failure -> assertThat(messages(failure))
+                                .contains("cloudmap.watcher.poll-budget.", "minRate (50.0) must be <= maxRate (10.0)")));
     }
 
     /** The builder weighs some settings against each other when it builds; the message still names one. */
@@ -425,12 +490,30 @@ class CloudMapWatcherAutoConfigurationTest {
     }
 
     @Test
+    void withAMeterRegistryTheBudgetsArePublished() {
+        withClient(runner, ScriptedServiceDiscoveryClient.create())
+                .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .withPropertyValues("cloudmap.watcher.poll-budget.initial-rate=9")
+                .run(context -> {
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(registry.get("cloudmap.watcher.budget.rate").tag("quota", "GetOperation").gauge().value())
+                            .isEqualTo(9.0);
+                    assertThat(registry.get("cloudmap.watcher.budget.rate").tag("quota", "submission").gauge().value())
+                            .isEqualTo(10.0);
+                });
+    }
+
+    @Test
     void withoutAMeterRegistryOrWithMetricsOffThereAreNoCounters() {
         ApplicationContextRunner base = withClient(runner, ScriptedServiceDiscoveryClient.create());
         base.run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(MicrometerWatchListener.class));
         base.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
                 .withPropertyValues("cloudmap.watcher.metrics.enabled=false")
-                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(MicrometerWatchListener.class));
+                .run(context -> {
+                    assertThat(context).hasNotFailed().doesNotHaveBean(MicrometerWatchListener.class)
+                            .doesNotHaveBean("cloudMapWatcherBudgetMetrics");
+                    assertThat(context.getBean(MeterRegistry.class).find("cloudmap.watcher.budget.rate").gauges()).isEmpty();
+                });
         base.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
                 .run(context -> assertThat(context).hasNotFailed().hasSingleBean(OperationWatcher.class)
                         .doesNotHaveBean(MicrometerWatchListener.class));
