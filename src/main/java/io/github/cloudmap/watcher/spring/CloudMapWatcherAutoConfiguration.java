@@ -19,7 +19,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -33,7 +32,8 @@ import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncCli
  *   <li>the watcher polls through the application's {@link ServiceDiscoveryAsyncClient} bean, or,
  *       when there is none, through one built here: Netty HTTP, the SDK's default credential and
  *       Region chains, {@code cloudmap.watcher.region} and {@code cloudmap.watcher.endpoint-url}
- *       overrides, and the SDK's own retries off, so the watcher is the one layer that retries;</li>
+ *       overrides (the watcher turns the SDK's retries off on each request it sends, so it is
+ *       the one layer that retries, whatever client it is given);</li>
  *   <li>every {@link WatchListener} bean hears the watcher, and with a {@link MeterRegistry} bean a
  *       {@link MicrometerWatchListener} publishes its counters and {@link BudgetMetrics} its
  *       budgets' rate, waiting requests and cuts ({@code cloudmap.watcher.metrics.enabled=false}
@@ -67,11 +67,11 @@ public class CloudMapWatcherAutoConfiguration {
     @ConditionalOnMissingBean({ServiceDiscoveryAsyncClient.class, OperationWatcher.class})
     @ConditionalOnClass(NettyNioAsyncHttpClient.class)
     public ServiceDiscoveryAsyncClient cloudMapServiceDiscoveryAsyncClient(CloudMapWatcherProperties properties) {
+        // The SDK's default retries stay on for the application's other calls: the watcher sends
+        // each of its own requests with the SDK's retries off (OperationWatcher.requestOverrides()),
+        // so it stays the one layer that retries, backs off and resubmits.
         ServiceDiscoveryAsyncClientBuilder builder = ServiceDiscoveryAsyncClient.builder()
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder())
-                // The watcher retries, backs off and resubmits with the deadline in view; SDK
-                // retries below it would multiply the requests a throttled account sends.
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder());
         String region = properties.getRegion();
         if (region != null && !region.isBlank()) {
             builder.region(Region.of(region.trim()));

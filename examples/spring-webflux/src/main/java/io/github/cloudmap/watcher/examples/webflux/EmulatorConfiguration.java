@@ -12,7 +12,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClient;
@@ -45,7 +44,6 @@ public class EmulatorConfiguration {
                 .region(Region.US_EAST_1)
                 // The emulator checks no signature; the SDK needs something to sign with.
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("demo", "demo")))
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build();
     }
 
@@ -55,7 +53,8 @@ public class EmulatorConfiguration {
             OperationWatcher watcher) {
         return args -> {
             Operation created = watcher.submitAndAwait(Mono.fromFuture(() -> client.createHttpNamespace(r -> r
-                            .name("example.local").creatorRequestId("example-namespace")))
+                            .name("example.local").creatorRequestId("example-namespace")
+                            .overrideConfiguration(OperationWatcher.requestOverrides())))
                     .map(CreateHttpNamespaceResponse::operationId))
                     .block(Duration.ofMinutes(1));
             String namespaceId = created.targetsAsStrings().get("NAMESPACE");

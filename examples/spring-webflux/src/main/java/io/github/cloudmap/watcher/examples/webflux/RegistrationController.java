@@ -52,7 +52,9 @@ public class RegistrationController {
                         .serviceId(serviceId)
                         .instanceId(instance.instanceId())
                         .creatorRequestId(creatorRequestId)
-                        .attributes(attributes)))
+                        .attributes(attributes)
+                        // The watcher is the one retry layer for the submission too.
+                        .overrideConfiguration(OperationWatcher.requestOverrides())))
                 .map(RegisterInstanceResponse::operationId);
         return StatusEvents.of(watcher.submitAndWatch(submission));
     }
