@@ -111,9 +111,10 @@ final class WatcherPropertiesApplier {
         Duration initial = p.getPollInterval().getInitial();
         Duration max = p.getPollInterval().getMax();
         if (max != null) {
-            // The builder takes the pair in one call; checking max against itself first lets the
-            // message name the property that is wrong.
-            settings.add(new Setting(P + "poll-interval.max", max, b -> b.pollInterval(max, max)));
+            // The builder takes the pair in one call; checking max with the smallest initial
+            // interval first lets the message name the property that is wrong.
+            settings.add(new Setting(P + "poll-interval.max", max,
+                    b -> b.pollInterval(OperationWatcherBuilder.MIN_POLL_INTERVAL, max)));
         }
         if (initial != null || max != null) {
             Duration i = initial != null ? initial : min(OperationWatcherBuilder.DEFAULT_INITIAL_POLL_INTERVAL, max);

@@ -396,6 +396,15 @@ class CloudMapWatcherAutoConfigurationTest {
                         .satisfies(failure -> assertThat(messages(failure)).contains(property)));
     }
 
+    @Test
+    void aBadMaxPollIntervalIsReportedAsTheMax() {
+        withClient(runner, ScriptedServiceDiscoveryClient.create())
+                .withPropertyValues("cloudmap.watcher.poll-interval.max=-1s")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .satisfies(failure -> assertThat(messages(failure))
+                                .contains("Property cloudmap.watcher.poll-interval.max", "max poll interval must be positive")));
+    }
+
     private static String messages(Throwable failure) {
         StringBuilder all = new StringBuilder();
         for (Throwable t = failure; t != null; t = t.getCause()) {
