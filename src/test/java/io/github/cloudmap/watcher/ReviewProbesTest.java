@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
@@ -113,5 +115,38 @@ class ReviewProbesTest {
         assertThat(client.submissionCount()).as("submissions").isEqualTo(1);
         assertThat(client.getOperationCount("op-1")).isEqualTo(1);
         assertThat(client.getOperationCount("op-2")).isZero();
+    }
+
+    /**
+     * A watch cancelled while it waits for a permit of the shared rate limiter must not keep
+     * the permit: the next watch should get it. (The budget's own contract, in RequestBudget,
+     * says the same.) The limiter keeps real time, which barely moves during the test, so one
+     * permit a minute makes each reservation wait one more minute of virtual time.
+     */
+    @Test
+    void aWatchCancelledWhileWaitingForAPermitDoesNotKeepIt() {
+        for (String id : java.util.List.of("op-1", "op-2", "op-3")) {
+            client.script(id).success();
+        }
+        RateLimiter budget = RateLimiter.of("probe", RateLimiterConfig.custom()
+                .limitForPeriod(1).limitRefreshPeriod(Duration.ofMinutes(1))
+                .timeoutDuration(Duration.ofMinutes(5)).build());
+        OperationWatcher watcher = OperationWatcher.builder(client).jitter(0).scheduler(clock)
+                .rateLimiter(budget).timeout(Duration.ofMinutes(10)).build();
+        AtomicReference<Operation> third = new AtomicReference<>();
+
+        Disposable first = watcher.watch("op-1").subscribe(); // takes this minute's permit
+        Disposable second = watcher.watch("op-2").subscribe(); // reserves the next minute's
+        clock.advanceTimeBy(Duration.ofSeconds(10));
+        second.dispose(); // gives up waiting
+        Disposable watch = watcher.watch("op-3").subscribe(third::set);
+        clock.advanceTimeBy(Duration.ofSeconds(60));
+        try {
+            assertThat(client.getOperationCount("op-2")).isZero();
+            assertThat(third.get()).as("op-3 polled with the permit op-2 gave up, at 1 min").isNotNull();
+        } finally {
+            first.dispose();
+            watch.dispose();
+        }
     }
 }
