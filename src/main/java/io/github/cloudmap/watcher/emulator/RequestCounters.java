@@ -27,6 +27,7 @@ public final class RequestCounters {
 
     private final ConcurrentHashMap<String, AtomicInteger> byAction = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> byOperationId = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicInteger> throttledByAction = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
     private final Deque<String> history = new ArrayDeque<>();
 
@@ -42,6 +43,16 @@ public final class RequestCounters {
     /** GetOperation requests received for this operation ID. */
     public int getOperationCount(String operationId) {
         AtomicInteger n = byOperationId.get(operationId);
+        return n == null ? 0 : n.get();
+    }
+
+    /**
+     * Requests of {@code action} that the fault plan answered with a throttling error (a rate
+     * limit, {@code throttleNext} or a throttle probability), for benchmarks that count throttles
+     * where they happen rather than where a client notices them.
+     */
+    public int throttled(String action) {
+        AtomicInteger n = throttledByAction.get(action);
         return n == null ? 0 : n.get();
     }
 
@@ -62,6 +73,7 @@ public final class RequestCounters {
         synchronized (history) {
             byAction.clear();
             byOperationId.clear();
+            throttledByAction.clear();
             total.set(0);
             history.clear();
         }
@@ -79,6 +91,10 @@ public final class RequestCounters {
                 history.removeFirst();
             }
         }
+    }
+
+    void recordThrottled(String action) {
+        throttledByAction.computeIfAbsent(action, a -> new AtomicInteger()).incrementAndGet();
     }
 
     @Override
