@@ -145,9 +145,10 @@ public final class BenchmarkHook {
                         now, now.plusMillis(millis / 2), now.plusMillis(millis));
                 ops.addArray().add(op.id).add(ns[0]).add(op.finishAt.toEpochMilli());
             }
+            // The instant every operation starts: finish minus this is each one's seeded duration.
+            out.put("createdAtMillis", now.toEpochMilli());
             return null;
         });
-        out.put("createdAtMillis", System.currentTimeMillis());
         return out;
     }
 

@@ -193,7 +193,9 @@ final class ScaleReport {
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
         for (int i = 0; i < contenders; i++) {
-            renderer.setSeriesPaint(i, COLORS[i % COLORS.length]);
+            // One colour per contender in every chart, whichever ran.
+            int index = Contenders.ALL.indexOf(String.valueOf(plot.getDataset().getSeriesKey(i)));
+            renderer.setSeriesPaint(i, COLORS[Math.max(0, index) % COLORS.length]);
             renderer.setSeriesStroke(i, new BasicStroke(2f));
         }
         if (floorDashed) {
