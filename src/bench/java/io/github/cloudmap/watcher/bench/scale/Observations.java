@@ -28,6 +28,8 @@ final class Observations {
     private final AtomicLong lastEnd = new AtomicLong();
     private final CountDownLatch remaining;
     private final List<String> errorSamples = new ArrayList<>();
+    /** Set once the run is over: what a contender reports while it is being closed does not count. */
+    private volatile boolean frozen;
 
     Observations(int operations) {
         this.remaining = new CountDownLatch(operations);
@@ -39,7 +41,7 @@ final class Observations {
 
     /** A status the contender saw; only terminal ones count. */
     void saw(Operation op) {
-        if (!isTerminal(op)) {
+        if (frozen || !isTerminal(op)) {
             return;
         }
         long now = System.currentTimeMillis();
@@ -53,6 +55,9 @@ final class Observations {
 
     /** An error reached the caller for this operation (not its time bound). */
     void error(String operationId, Throwable error) {
+        if (frozen || ended.containsKey(operationId)) {
+            return;
+        }
         errors.incrementAndGet();
         synchronized (errorSamples) {
             if (errorSamples.size() < 3) {
@@ -64,6 +69,9 @@ final class Observations {
 
     /** The watch of this operation ran into its time bound. */
     void timedOut(String operationId) {
+        if (frozen || ended.containsKey(operationId)) {
+            return;
+        }
         timedOut.incrementAndGet();
         end(operationId, System.currentTimeMillis());
     }
@@ -77,6 +85,15 @@ final class Observations {
             lastEnd.accumulateAndGet(now, Math::max);
             remaining.countDown();
         }
+    }
+
+    /**
+     * Ends the run's bookkeeping: from now on nothing is recorded, and every operation that has
+     * not ended counts as having run into its bound.
+     */
+    void freeze(List<String> operationIds) {
+        operationIds.forEach(this::timedOut);
+        frozen = true;
     }
 
     boolean await(long millis) throws InterruptedException {

@@ -61,6 +61,10 @@ public final class ScaleBenchmark {
         ArrayNode runs = Boolean.getBoolean("bench.append") && Files.exists(json)
                 ? (ArrayNode) MAPPER.readTree(json.toFile()).get("runs") : MAPPER.createArrayNode();
 
+        if (Boolean.getBoolean("bench.reportOnly")) {
+            ScaleReport.write(out, runs); // redraws scale.md and scale.png from scale.json (with bench.append)
+            return;
+        }
         System.out.printf("Scale benchmark: %,d operations of 2-20 s (seed %d) in %d namespace(s); GetOperation limits %s/s"
                 + " (burst 2x); ListOperations ASSUMED %s/s, burst %d (not published by AWS); contenders %s%n",
                 operations, seed, namespaces, limits, fmt(listLimit), (int) (2 * listLimit), contenders);
@@ -116,6 +120,10 @@ public final class ScaleBenchmark {
             long start = System.currentTimeMillis();
             sampler.scheduleAtFixedRate(() -> heapPeak.accumulateAndGet(MEMORY.getHeapMemoryUsage().getUsed(), Math::max),
                     100, 100, TimeUnit.MILLISECONDS);
+            // The machine is shared: the load during the run says how far to trust its times.
+            double[] loadPeak = {ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()};
+            sampler.scheduleAtFixedRate(() -> loadPeak[0] = Math.max(loadPeak[0],
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()), 5, 5, TimeUnit.SECONDS);
             sampler.scheduleAtFixedRate(() -> sample(emulator, samples, start), 1000, 1000, TimeUnit.MILLISECONDS);
             long[] heapPerWatch = {-1};
             // Once every watch is waiting and none has finished (the first finishes at 2 s): the
@@ -126,6 +134,7 @@ public final class ScaleBenchmark {
             waiting.start(pending, observations, start + bound.toMillis());
             boolean allEnded = observations.await(bound.toMillis() + 10_000);
             long end = allEnded ? observations.lastEndMillis() : System.currentTimeMillis();
+            observations.freeze(pending.stream().map(PendingOperation::id).toList());
             long cpu = cpuNanos() - cpuBefore;
             int threadsPeak = THREADS.getPeakThreadCount();
             sampler.shutdownNow();
@@ -170,6 +179,8 @@ public final class ScaleBenchmark {
             run.put("floor_lag_p50_ms", floor.lagP50Millis());
             run.put("floor_lag_p99_ms", floor.lagP99Millis());
             run.put("seed", seed);
+            run.put("load_average_peak", round2(loadPeak[0]));
+            run.put("cores", Runtime.getRuntime().availableProcessors());
             ArrayNode percentiles = run.putArray("lag_percentiles_ms");
             for (int p = 0; p <= 100; p++) {
                 percentiles.add(FloorModel.percentile(lags, p / 100.0));
