@@ -32,6 +32,9 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationType;
  *                                                (uniform, seeded): half SUBMITTED, half PENDING, then SUCCESS
  * counts                                         requests and throttles received, per action
  * reset-counts                                   sets the counts back to zero
+ * clear                                          forgets every operation and sets the counts back to
+ *                                                zero: a fresh account for the next run, in an emulator
+ *                                                whose code is already warm
  * quit                                           ends {@link #serve}
  * </pre>
  * Operations are REGISTER_INSTANCE operations of one service per namespace; their namespaces and
@@ -93,12 +96,20 @@ public final class BenchmarkHook {
             case "create" -> create(Integer.parseInt(w[1]), Integer.parseInt(w[2]), Long.parseLong(w[3]),
                     Long.parseLong(w[4]), Long.parseLong(w[5]));
             case "counts" -> counts();
+            case "clear" -> {
+                state.locked(() -> {
+                    state.operations.clear();
+                    return null;
+                });
+                emulator.counters().reset();
+                yield counts();
+            }
             case "reset-counts" -> {
                 emulator.counters().reset();
                 yield counts();
             }
             default -> throw new IllegalArgumentException("unknown command '" + w[0]
-                    + "'; use limits, history, create, counts, reset-counts or quit");
+                    + "'; use limits, history, create, counts, reset-counts, clear or quit");
         };
     }
 

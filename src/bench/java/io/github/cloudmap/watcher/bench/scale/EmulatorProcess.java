@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The emulator in a JVM of its own ({@code emulator --benchmark-control}), so that its work (and
  * its garbage) does not count against the contender, driven through {@link BenchmarkHook}'s line
- * protocol on the child's standard input and output. One per run: a fresh emulator has no
- * operations but the ones the run creates, and a full token bucket.
+ * protocol on the child's standard input and output. One per benchmark session, warmed up once and
+ * cleared before each run ({@code clear}: no operations but the ones the run creates, zero counts),
+ * with its token buckets set anew (full) for each run.
  *
  * <p>Thread-safe: one command at a time.
  */

@@ -70,7 +70,8 @@ final class ScaleReport {
                 + " GetOperation limited by a token bucket at the limit shown (burst 2x); ListOperations limited"
                 + " at an ASSUMED 10/s, burst 20 (AWS publishes no figure). Calls and throttles are counted by the"
                 + " emulator; lag is the time from the operation's terminal UpdateDate to the contender seeing it."
-                + " One fresh emulator per run. Machine: 2 cores shared with other builds, so times are noisy:"
+                + " One emulator process per session, JIT-warmed once, cleared before each run (no operations, zero"
+                + " counts, full buckets). Machine: 2 cores shared with other builds, so times are noisy:"
                 + " read the counts (calls/op, throttled share) first.\n\n");
         md.append("Floor: one fair round-robin queue at exactly the limit over the same operations (no burst, no"
                 + " knowledge of finish times); the absolute floor is 1 call per operation.\n\n");
