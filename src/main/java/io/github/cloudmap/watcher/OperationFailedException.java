@@ -20,6 +20,10 @@ import software.amazon.awssdk.services.servicediscovery.model.Operation;
  * part of its effect; a caller who knows its request is idempotent (a {@code CreatorRequestId})
  * may still resubmit it.
  *
+ * <p>Serializable: what {@link #operationId()}, {@link #errorCode()}, {@link #errorMessage()},
+ * {@link #operationType()} and {@link #isRetryable()} return is kept in plain fields, and
+ * {@link #operation()} is rebuilt from them after deserialization (an equal {@code Operation}).
+ *
  * <p>Immutable and thread-safe.
  *
  * <pre>{@code
@@ -30,12 +34,15 @@ import software.amazon.awssdk.services.servicediscovery.model.Operation;
  */
 public class OperationFailedException extends RuntimeException {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     /** The error codes for which a resubmission of the original request can succeed. */
     public static final Set<String> RETRYABLE_ERROR_CODES = Set.of("THROTTLED_REQUEST");
 
-    private final transient Operation operation;
+    /** What the accessors return, in fields that survive serialization. */
+    private final OperationSnapshot snapshot;
+    /** The SDK's object as given; not serialized, rebuilt from {@link #snapshot} when needed. */
+    private transient volatile Operation operation;
 
     /**
      * @param operation the operation in status FAIL, as GetOperation returned it
@@ -44,6 +51,7 @@ public class OperationFailedException extends RuntimeException {
     public OperationFailedException(Operation operation) {
         super(describe(Objects.requireNonNull(operation, "operation")));
         this.operation = operation;
+        this.snapshot = OperationSnapshot.of(operation);
     }
 
     private static String describe(Operation operation) {
@@ -51,24 +59,37 @@ public class OperationFailedException extends RuntimeException {
                 operation.id(), operation.typeAsString(), operation.errorCode(), operation.errorMessage());
     }
 
-    /** The operation in status FAIL. */
+    /**
+     * The operation in status FAIL: the object GetOperation returned, or after Java
+     * deserialization an equal one rebuilt from this exception's fields.
+     */
     public Operation operation() {
-        return operation;
+        Operation current = operation;
+        if (current == null) {
+            current = snapshot.toOperation();
+            operation = current; // a benign race: every thread builds an equal value
+        }
+        return current;
     }
 
     /** The operation's ID. */
     public String operationId() {
-        return operation.id();
+        return snapshot.id();
+    }
+
+    /** The operation's {@code Type} as Cloud Map sent it, such as {@code REGISTER_INSTANCE}; may be null. */
+    public String operationType() {
+        return snapshot.type();
     }
 
     /** Cloud Map's {@code ErrorCode}, such as {@code THROTTLED_REQUEST}; may be null if the service sent none. */
     public String errorCode() {
-        return operation.errorCode();
+        return snapshot.errorCode();
     }
 
     /** Cloud Map's {@code ErrorMessage}; often wraps a Route 53 error. May be null. */
     public String errorMessage() {
-        return operation.errorMessage();
+        return snapshot.errorMessage();
     }
 
     /** True when resubmitting the original request can succeed (see the class documentation). */

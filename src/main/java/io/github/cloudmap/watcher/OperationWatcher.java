@@ -1,16 +1,17 @@
 package io.github.cloudmap.watcher;
 
 import io.github.cloudmap.watcher.internal.Arguments;
-import io.github.cloudmap.watcher.internal.OperationPoller;
-import io.github.cloudmap.watcher.internal.Resubmitter;
+import io.github.cloudmap.watcher.internal.WatchEngine;
 import io.github.cloudmap.watcher.internal.WatchSettings;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClient;
+import software.amazon.awssdk.services.servicediscovery.model.DuplicateRequestException;
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
 import software.amazon.awssdk.services.servicediscovery.model.OperationNotFoundException;
 import software.amazon.awssdk.services.servicediscovery.model.OperationStatus;
@@ -52,13 +53,18 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationStatus;
  *       {@link OperationTimeoutException} carrying the last state seen.</li>
  *   <li>Cancelling a subscription stops polling at once and cancels the request in flight.
  *       Cloud Map has no API to cancel an operation: cancelling only stops watching.</li>
+ *   <li>{@code submitAndWatch}: a submission answered {@code DuplicateRequest} follows the
+ *       operation it names ({@link WatchListener#onDuplicate}); a THROTTLED_REQUEST FAIL or a
+ *       throttled submission is sent again; an optional
+ *       {@linkplain OperationWatcherBuilder#overallTimeout overall deadline} bounds the whole.</li>
  * </ul>
  *
  * <p><b>Defaults</b> (see {@link OperationWatcherBuilder}): polls after 0, then 0.5 s doubling to a 10 s cap, with
  * 20% jitter; throttled polls double the backoff once more; 3 attempts per GetOperation for
  * 5xx and I/O errors (200 ms, then 400 ms apart); a 20 s OperationNotFound grace window; a
  * 5 minute deadline per watch; up to 3 submissions for THROTTLED_REQUEST (1 s, then 2 s apart);
- * delays on {@link Schedulers#parallel()}.
+ * no overall deadline for {@code submitAndWatch}; delays on {@link Schedulers#parallel()}. Poll
+ * intervals and deadlines below 10 ms are refused.
  *
  * <p><b>Retries on retries.</b> The SDK client retries on its own (3 attempts in its standard
  * mode, throttling included), below this watcher's retries: with the client's defaults one
@@ -71,13 +77,11 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationStatus;
 public final class OperationWatcher {
 
     private final WatchSettings settings;
-    private final OperationPoller poller;
-    private final Resubmitter resubmitter;
+    private final WatchEngine engine;
 
     OperationWatcher(WatchSettings settings) {
         this.settings = settings;
-        this.poller = new OperationPoller(settings);
-        this.resubmitter = new Resubmitter(settings, poller);
+        this.engine = new WatchEngine(settings);
     }
 
     /**
@@ -107,7 +111,7 @@ public final class OperationWatcher {
      * @throws IllegalArgumentException if it is blank or longer than 255 characters
      */
     public Flux<Operation> watch(String operationId) {
-        return poller.watch(Mono.just(Arguments.operationId(operationId, "operationId")), null);
+        return engine.watch(Arguments.operationId(operationId, "operationId"), null);
     }
 
     /**
@@ -122,7 +126,7 @@ public final class OperationWatcher {
      */
     public Flux<Operation> watch(String operationId, String ownerAccount) {
         String id = Arguments.operationId(operationId, "operationId");
-        return poller.watch(Mono.just(id), Arguments.ownerAccount(ownerAccount));
+        return engine.watch(id, Arguments.ownerAccount(ownerAccount));
     }
 
     /**
@@ -155,8 +159,23 @@ public final class OperationWatcher {
      * <p>The Flux emits every attempt's status changes in order, the retryable FAIL of an
      * attempt included, so a resubmission shows as a FAIL followed by a new OperationId's
      * statuses. It completes after the first SUCCESS, or after a FAIL that is not retried
-     * (the code is not retryable, or the attempts are used up). Each attempt (submission and
-     * watch) has its own deadline.
+     * (the code is not retryable, or the attempts are used up).
+     *
+     * <p><b>DuplicateRequest.</b> When a submission fails with {@link DuplicateRequestException}
+     * carrying a {@code DuplicateOperationId} (the same work is already running: a create or a
+     * registration sent twice, a retry of a request whose answer was lost), the Flux follows
+     * that operation instead of failing: its statuses are emitted as this attempt's, and the
+     * {@linkplain OperationWatcherBuilder#listener listener} hears
+     * {@link WatchListener#onDuplicate}. Without a {@code DuplicateOperationId} the exception
+     * surfaces as it is.
+     *
+     * <p><b>How long it can take.</b> Each attempt (submission and watch) has its own
+     * {@linkplain OperationWatcherBuilder#timeout deadline}, so without an overall deadline a
+     * {@code submitAndWatch} ends within
+     * {@code maxAttempts x timeout + the resubmission waits}: with the defaults,
+     * 3 x 5 min + 1 s + 2 s. An {@link OperationWatcherBuilder#overallTimeout(Duration)
+     * overallTimeout} bounds the whole, waits included, with an {@link OperationTimeoutException}
+     * whose {@code isOverall()} is true.
      *
      * @param submission sends the request and yields its OperationId; it must send a
      *        <em>new</em> request on every subscription, e.g.
@@ -166,7 +185,22 @@ public final class OperationWatcher {
      * @throws NullPointerException if {@code submission} is null
      */
     public Flux<Operation> submitAndWatch(Mono<String> submission) {
-        return resubmitter.submitAndWatch(Objects.requireNonNull(submission, "submission must not be null"));
+        return engine.submitAndWatch(Objects.requireNonNull(submission, "submission must not be null"), null);
+    }
+
+    /**
+     * {@link #submitAndWatch(Mono)} for a request in a namespace shared with the caller by
+     * another account: every GetOperation carries {@code OwnerAccount}.
+     *
+     * @param submission as for {@link #submitAndWatch(Mono)}
+     * @param ownerAccount the 12-digit ID of the account that owns the namespace
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code ownerAccount} is not 12 digits (before any
+     *         request is sent)
+     */
+    public Flux<Operation> submitAndWatch(Mono<String> submission, String ownerAccount) {
+        Objects.requireNonNull(submission, "submission must not be null");
+        return engine.submitAndWatch(submission, Arguments.ownerAccount(ownerAccount));
     }
 
     /**
@@ -177,6 +211,18 @@ public final class OperationWatcher {
      */
     public Mono<Operation> submitAndAwait(Mono<String> submission) {
         return terminal(submitAndWatch(submission));
+    }
+
+    /**
+     * {@link #submitAndWatch(Mono, String)} reduced to its outcome, for a namespace shared by
+     * {@code ownerAccount}.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code ownerAccount} is not 12 digits (before any
+     *         request is sent)
+     */
+    public Mono<Operation> submitAndAwait(Mono<String> submission, String ownerAccount) {
+        return terminal(submitAndWatch(submission, ownerAccount));
     }
 
     private static Mono<Operation> terminal(Flux<Operation> statuses) {
@@ -203,5 +249,10 @@ public final class OperationWatcher {
     /** How long OperationNotFound is tolerated after polling of an operation starts. */
     public Duration notFoundGrace() {
         return settings.notFoundGrace();
+    }
+
+    /** The overall deadline of a whole {@code submitAndWatch}, if one was set. */
+    public Optional<Duration> overallTimeout() {
+        return Optional.ofNullable(settings.overallTimeout());
     }
 }

@@ -1,7 +1,6 @@
 package io.github.cloudmap.watcher;
 
 import io.github.cloudmap.watcher.internal.Arguments;
-import io.github.cloudmap.watcher.internal.GuardedListener;
 import io.github.cloudmap.watcher.internal.WatchSettings;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.ratelimiter.RateLimiter;
@@ -19,6 +18,13 @@ import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncCli
 /**
  * Builds an {@link OperationWatcher}. Every setter validates its argument at once and throws
  * with a message that says what was wrong; {@link #build()} can be called repeatedly.
+ *
+ * <p>{@link #build()} also refuses settings that cannot take effect together, naming both
+ * values: a {@linkplain #pollInterval max poll interval} or a {@linkplain #notFoundGrace
+ * not-found grace window} longer than the {@linkplain #timeout timeout} (a watch would end at its
+ * deadline first). A default adapts instead: with a timeout shorter than the default poll cap or
+ * grace window and no value of your own, the cap (and the initial interval) or the window is the
+ * timeout.
  *
  * <p>Not thread-safe: configure it on one thread, then share the built watcher.
  *
@@ -48,6 +54,11 @@ public final class OperationWatcherBuilder {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
     /** Default OperationNotFound grace window. */
     public static final Duration DEFAULT_NOT_FOUND_GRACE = Duration.ofSeconds(20);
+    /**
+     * The shortest poll interval and timeout accepted: a shorter delay between polls only spends
+     * the account's GetOperation quota (about 100 calls/s, shared by every caller).
+     */
+    public static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(10);
 
     /** The name of the {@link Retry} built from {@link #transientRetry(RetryConfig)}. */
     public static final String TRANSIENT_RETRY_NAME = "cloudmap-getoperation";
@@ -61,19 +72,23 @@ public final class OperationWatcherBuilder {
     public static final Duration MAX_DURATION = Duration.ofDays(1);
 
     private final ServiceDiscoveryAsyncClient client;
-    private Duration initialInterval = DEFAULT_INITIAL_POLL_INTERVAL;
-    private Duration maxInterval = DEFAULT_MAX_POLL_INTERVAL;
+    /** Null until set: the defaults then adapt to a short timeout (see the class documentation). */
+    private Duration initialInterval;
+    private Duration maxInterval;
     private double multiplier = DEFAULT_BACKOFF_MULTIPLIER;
     private double throttleMultiplier = DEFAULT_THROTTLE_BACKOFF_MULTIPLIER;
     private double jitter = DEFAULT_JITTER;
     private Supplier<? extends RandomGenerator> random = ThreadLocalRandom::current;
     private Duration timeout = DEFAULT_TIMEOUT;
     private Supplier<? extends Scheduler> scheduler = Schedulers::parallel;
-    private Duration notFoundGrace = DEFAULT_NOT_FOUND_GRACE;
+    private Duration overallTimeout;
+    /** Null until set, as the poll interval. */
+    private Duration notFoundGrace;
     private Retry transientRetry = Retry.of(TRANSIENT_RETRY_NAME, defaultTransientRetry());
     private Retry resubmission = Retry.of(RESUBMISSION_NAME, defaultResubmission());
     private RateLimiter rateLimiter;
     private WatchListener listener = WatchListener.NONE;
+    private Supplier<? extends Scheduler> deliveryScheduler;
 
     OperationWatcherBuilder(ServiceDiscoveryAsyncClient client) {
         this.client = Objects.requireNonNull(client, "client must not be null");
@@ -103,18 +118,15 @@ public final class OperationWatcherBuilder {
     /**
      * The delay after the first poll, and the cap that the growing delay never passes.
      *
+     * Defaults {@link #DEFAULT_INITIAL_POLL_INTERVAL} and {@link #DEFAULT_MAX_POLL_INTERVAL}
+     * (both at most the timeout). {@link #build()} refuses a {@code max} longer than the timeout.
+     *
      * @throws NullPointerException if either is null
-     * @throws IllegalArgumentException if either is not positive, {@code initial > max}, or
-     *         {@code max} is over {@link #MAX_DURATION}
+     * @throws IllegalArgumentException if either is shorter than {@link #MIN_POLL_INTERVAL},
+     *         {@code initial > max}, or {@code max} is over {@link #MAX_DURATION}
      */
     public OperationWatcherBuilder pollInterval(Duration initial, Duration max) {
-        Arguments.positive(initial, "initial poll interval");
-        Arguments.positive(max, "max poll interval");
-        Arguments.atMost(max, MAX_DURATION, "max poll interval");
-        if (initial.compareTo(max) > 0) {
-            throw new IllegalArgumentException(
-                    "initial poll interval (" + initial + ") must be <= max poll interval (" + max + ")");
-        }
+        Arguments.pollInterval(initial, max, MIN_POLL_INTERVAL, MAX_DURATION);
         this.initialInterval = initial;
         this.maxInterval = max;
         return this;
@@ -169,13 +181,54 @@ public final class OperationWatcherBuilder {
 
     /**
      * The deadline of each watch, counted from subscription; for {@code submitAndWatch},
-     * of each attempt (submission and watch). Default 5 minutes.
+     * of each attempt (submission and watch). Default 5 minutes. See
+     * {@link #overallTimeout(Duration)} for a bound on a whole {@code submitAndWatch}.
      *
      * @throws NullPointerException if {@code timeout} is null
-     * @throws IllegalArgumentException if it is not positive or over {@link #MAX_DURATION}
+     * @throws IllegalArgumentException if it is shorter than {@link #MIN_POLL_INTERVAL} or over
+     *         {@link #MAX_DURATION}
      */
     public OperationWatcherBuilder timeout(Duration timeout) {
-        this.timeout = Arguments.atMost(Arguments.positive(timeout, "timeout"), MAX_DURATION, "timeout");
+        Arguments.atMost(Arguments.positive(timeout, "timeout"), MAX_DURATION, "timeout");
+        if (timeout.compareTo(MIN_POLL_INTERVAL) < 0) {
+            throw new IllegalArgumentException("timeout must be at least " + MIN_POLL_INTERVAL + ", but was " + timeout);
+        }
+        this.timeout = timeout;
+        return this;
+    }
+
+    /**
+     * A deadline for a whole {@code submitAndWatch} / {@code submitAndAwait}, across all its
+     * attempts and the waits between them, counted from subscription. When it passes, the Flux
+     * fails with an {@link OperationTimeoutException} whose {@link OperationTimeoutException#isOverall()
+     * isOverall()} is true, carrying the last status seen and the number of submissions sent; the
+     * request in flight is cancelled. Default: none, and a {@code submitAndWatch} is then bounded
+     * by {@code maxAttempts x timeout} plus the resubmission waits (see
+     * {@link OperationWatcher#submitAndWatch(reactor.core.publisher.Mono)}). Plain watches are not
+     * affected: each has its {@link #timeout(Duration)}.
+     *
+     * <p>A builder setting rather than an argument of {@code submitAndWatch}: it is a policy of
+     * the application like the other deadlines, and an overload per bound beside the
+     * {@code ownerAccount} overloads would double them.
+     *
+     * <pre>{@code
+     * OperationWatcher watcher = OperationWatcher.builder(client)
+     *     .timeout(Duration.ofMinutes(2))          // each attempt
+     *     .overallTimeout(Duration.ofMinutes(5))   // everything, resubmissions included
+     *     .build();
+     * }</pre>
+     *
+     * @throws NullPointerException if {@code overallTimeout} is null
+     * @throws IllegalArgumentException if it is shorter than {@link #MIN_POLL_INTERVAL} or over
+     *         {@link #MAX_DURATION}
+     */
+    public OperationWatcherBuilder overallTimeout(Duration overallTimeout) {
+        Arguments.atMost(Arguments.positive(overallTimeout, "overallTimeout"), MAX_DURATION, "overallTimeout");
+        if (overallTimeout.compareTo(MIN_POLL_INTERVAL) < 0) {
+            throw new IllegalArgumentException("overallTimeout must be at least " + MIN_POLL_INTERVAL
+                    + ", but was " + overallTimeout);
+        }
+        this.overallTimeout = overallTimeout;
         return this;
     }
 
@@ -204,10 +257,28 @@ public final class OperationWatcherBuilder {
     }
 
     /**
+     * Where each watch delivers its statuses, completion and error to its subscriber: every
+     * watch takes a worker of its own from this scheduler, so a subscriber that blocks or is
+     * slow delays only itself, never the shared poll loop, the SDK's response threads or the
+     * other watches. Default: {@link Schedulers#boundedElastic()}, looked up at each
+     * subscription (so virtual time replaces it too); when {@link #scheduler(Scheduler)} was
+     * given, that scheduler. {@link Schedulers#immediate()} delivers on the poll loop's thread
+     * (the SDK's or the timer's): only for subscribers that never block.
+     *
+     * @throws NullPointerException if {@code scheduler} is null
+     */
+    public OperationWatcherBuilder deliveryScheduler(Scheduler scheduler) {
+        Objects.requireNonNull(scheduler, "deliveryScheduler must not be null");
+        this.deliveryScheduler = () -> scheduler;
+        return this;
+    }
+
+    /**
      * How long after polling of an operation starts an OperationNotFound answer is taken to
      * mean "not readable yet" rather than "does not exist". The window belongs to the poll
      * loop, which concurrent watches of one operation share: a watch that joins a running
-     * loop gets what is left of it. Default 20 s; zero fails on the first.
+     * loop gets what is left of it. Default 20 s (at most the timeout); zero fails on the first.
+     * {@link #build()} refuses a window longer than the timeout.
      *
      * @throws NullPointerException if {@code grace} is null
      * @throws IllegalArgumentException if it is negative or over {@link #MAX_DURATION}
@@ -225,11 +296,12 @@ public final class OperationWatcherBuilder {
      * Default {@link #defaultTransientRetry()}.
      *
      * @throws NullPointerException if {@code config} is null
+     * @throws IllegalArgumentException if it has a {@code retryOnResult} predicate: the watcher
+     *         retries on failures only and could not honour it
      */
     public OperationWatcherBuilder transientRetry(RetryConfig config) {
         Objects.requireNonNull(config, "transientRetry must not be null");
-        this.transientRetry = Retry.of(TRANSIENT_RETRY_NAME, config);
-        return this;
+        return transientRetry(Retry.of(TRANSIENT_RETRY_NAME, config));
     }
 
     /**
@@ -238,9 +310,12 @@ public final class OperationWatcherBuilder {
      * counters are used; its waits still run on the watcher's scheduler.
      *
      * @throws NullPointerException if {@code retry} is null
+     * @throws IllegalArgumentException if its config has a {@code retryOnResult} predicate
      */
     public OperationWatcherBuilder transientRetry(Retry retry) {
-        this.transientRetry = Objects.requireNonNull(retry, "transientRetry must not be null");
+        Objects.requireNonNull(retry, "transientRetry must not be null");
+        Arguments.noResultPredicate(retry, "transientRetry");
+        this.transientRetry = retry;
         return this;
     }
 
@@ -253,11 +328,12 @@ public final class OperationWatcherBuilder {
      * never resubmits.
      *
      * @throws NullPointerException if {@code config} is null
+     * @throws IllegalArgumentException if it has a {@code retryOnResult} predicate: the watcher
+     *         resubmits on a retryable FAIL or a throttled submission only and could not honour it
      */
     public OperationWatcherBuilder resubmission(RetryConfig config) {
         Objects.requireNonNull(config, "resubmission must not be null");
-        this.resubmission = Retry.of(RESUBMISSION_NAME, config);
-        return this;
+        return resubmission(Retry.of(RESUBMISSION_NAME, config));
     }
 
     /**
@@ -265,9 +341,12 @@ public final class OperationWatcherBuilder {
      * {@code RetryRegistry} whose metrics and events you publish.
      *
      * @throws NullPointerException if {@code retry} is null
+     * @throws IllegalArgumentException if its config has a {@code retryOnResult} predicate
      */
     public OperationWatcherBuilder resubmission(Retry retry) {
-        this.resubmission = Objects.requireNonNull(retry, "resubmission must not be null");
+        Objects.requireNonNull(retry, "resubmission must not be null");
+        Arguments.noResultPredicate(retry, "resubmission");
+        this.resubmission = retry;
         return this;
     }
 
@@ -307,10 +386,23 @@ public final class OperationWatcherBuilder {
         return this;
     }
 
-    /** A watcher with these settings; the builder can go on being used. */
+    /**
+     * A watcher with these settings; the builder can go on being used.
+     *
+     * @throws IllegalArgumentException if the max poll interval or the not-found grace window
+     *         you set is longer than the timeout (the message names both values)
+     */
     public OperationWatcher build() {
-        return new OperationWatcher(new WatchSettings(client, initialInterval, maxInterval, multiplier,
-                throttleMultiplier, jitter, random, timeout, scheduler, notFoundGrace, transientRetry,
-                resubmission, rateLimiter, GuardedListener.guard(listener)));
+        // Defaults adapt to a short timeout; values set by the caller are checked against it.
+        Duration max = maxInterval != null ? maxInterval : min(DEFAULT_MAX_POLL_INTERVAL, timeout);
+        Duration initial = initialInterval != null ? initialInterval : min(DEFAULT_INITIAL_POLL_INTERVAL, max);
+        Duration grace = notFoundGrace != null ? notFoundGrace : min(DEFAULT_NOT_FOUND_GRACE, timeout);
+        return new OperationWatcher(new WatchSettings(client, initial, max, multiplier,
+                throttleMultiplier, jitter, random, timeout, overallTimeout, scheduler, grace, transientRetry,
+                resubmission, rateLimiter, listener, deliveryScheduler));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 }

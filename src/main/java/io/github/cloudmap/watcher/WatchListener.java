@@ -1,17 +1,28 @@
 package io.github.cloudmap.watcher;
 
+import software.amazon.awssdk.services.servicediscovery.model.DuplicateRequestException;
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
 
 /**
  * Hears what a watch does behind its emitted statuses: each poll, each throttled or retried
- * call, each resubmission. Use it for metrics and logs; the default methods do nothing.
+ * call, each resubmission, each duplicate followed. Use it for metrics and logs; the default methods do nothing.
  *
  * <p>Events are per poll loop: concurrent watches of one operation share a loop and are heard
  * once (a watch that joins a running loop hears no {@code onStatusChange} for the status it is
  * replayed).
  *
- * <p>Implementations must be thread-safe and quick: they are called on the threads that run
- * the watches (Reactor's or the SDK's), and must not block or throw.
+ * <p>Implementations must be thread-safe and quick, and should not block: they are called on
+ * the threads that run the poll loop (the SDK's response threads and the watcher's scheduler),
+ * which every watch of the operation shares; a listener that blocks delays them all. (Watches'
+ * subscribers, by contrast, are called on a delivery worker of their own; see
+ * {@link OperationWatcherBuilder#deliveryScheduler}.)
+ *
+ * <p>A listener cannot break a watch: whatever it throws is logged at WARN and the watch goes
+ * on, an {@link Error} such as {@code AssertionError} included. Only the JVM-fatal errors that
+ * Reactor never catches either (a {@link VirtualMachineError} such as {@code OutOfMemoryError},
+ * {@code ThreadDeath}, a {@link LinkageError}) are rethrown. A test that asserts inside a listener
+ * therefore sees a failed assertion in the log, not in the watch: record what the listener
+ * heard and assert on the test's thread.
  *
  * <pre>{@code
  * LongAdder throttled = new LongAdder();
@@ -49,4 +60,15 @@ public interface WatchListener {
      * @param attempt the number of the attempt about to start, 2 for the first resubmission
      */
     default void onResubmit(Operation failed, Throwable cause, int attempt) { }
+
+    /**
+     * A submission was answered {@code DuplicateRequest}: the same work already runs as
+     * another operation (a create or a registration sent twice, a retried request whose answer
+     * was lost), and {@code submitAndWatch} follows that operation instead of failing. The
+     * statuses that follow are that operation's.
+     *
+     * @param duplicateOperationId the operation being followed, from {@code DuplicateOperationId}
+     * @param duplicate the SDK's exception, as the submission failed with it
+     */
+    default void onDuplicate(String duplicateOperationId, DuplicateRequestException duplicate) { }
 }

@@ -1,8 +1,8 @@
 package io.github.cloudmap.watcher.cli;
 
+import io.github.cloudmap.watcher.CloudMapErrors;
 import io.github.cloudmap.watcher.emulator.CloudMapEmulator;
 import io.github.cloudmap.watcher.emulator.OperationTimings;
-import io.github.cloudmap.watcher.internal.FailureClassifier;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Objects;
@@ -79,7 +79,7 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (Exception e) {
             printer.endProgress();
             PrintWriter err = spec.commandLine().getErr();
-            err.println("demo failed: " + WatchCommand.describe(FailureClassifier.unwrap(e)));
+            err.println("demo failed: " + WatchCommand.describe(CloudMapErrors.unwrap(e)));
             err.flush();
             return WatchCommand.ERROR;
         }

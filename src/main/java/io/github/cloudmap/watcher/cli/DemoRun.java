@@ -1,7 +1,7 @@
 package io.github.cloudmap.watcher.cli;
 
+import io.github.cloudmap.watcher.CloudMapErrors;
 import io.github.cloudmap.watcher.OperationWatcher;
-import io.github.cloudmap.watcher.internal.FailureClassifier;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
@@ -165,7 +165,7 @@ final class DemoRun {
                 })
                 .last()
                 .onErrorResume(error -> {
-                    printer.note(label + " error: " + WatchCommand.describe(FailureClassifier.unwrap(error)));
+                    printer.note(label + " error: " + WatchCommand.describe(CloudMapErrors.unwrap(error)));
                     return Mono.just(Operation.builder().status(OperationStatus.FAIL).build());
                 });
     }

@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationType;
  * cloudmap-watcher emulator --operation-duration 10s --fail-next REGISTER_INSTANCE=THROTTLED_REQUEST
  * }</pre>
  *
- * <p>Defaults: host 127.0.0.1, port 0 (any free port, printed), seed 0, no request limits,
+ * <p>Defaults: host 127.0.0.1, port 0 (any free port, printed), a random seed (printed), no request limits,
  * {@link OperationTimings#defaults()}, no failing operations. Not thread-safe, except
  * {@link #stop()}.
  */
@@ -65,9 +65,10 @@ public final class EmulatorCommand implements Callable<Integer> {
                     + " 50/s, CreateHttpNamespace 0.5/s, ...). Default: none.")
     private String profile;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
-            description = "Seed for IDs and random faults (default: ${DEFAULT-VALUE}).")
-    private long seed;
+    @Option(names = "--seed", paramLabel = "S",
+            description = "Seed for IDs, the order of discovered instances and random faults, to repeat a run"
+                    + " (default: a random seed, printed, so IDs differ after a restart).")
+    private Long seed;
 
     @Option(names = "--operation-duration", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long every operation takes: half SUBMITTED, then half PENDING, then SUCCESS"
@@ -97,7 +98,11 @@ public final class EmulatorCommand implements Callable<Integer> {
         Map<OperationType, PlannedFailures> failures = plannedFailures();
         CloudMapEmulator emulator;
         try {
-            emulator = CloudMapEmulator.builder().host(host).port(port).seed(seed)
+            CloudMapEmulator.Builder builder = CloudMapEmulator.builder().host(host).port(port);
+            if (seed != null) {
+                builder.seed(seed);
+            }
+            emulator = builder
                     .realisticLimits(REALISTIC_LIMITS.equals(profile))
                     .operationTimings(timings())
                     .start();
@@ -185,7 +190,7 @@ public final class EmulatorCommand implements Callable<Integer> {
         URI url = emulator.endpoint();
         PrintWriter out = spec.commandLine().getOut();
         out.println("Cloud Map emulator listening on " + url + " (account " + emulator.accountId() + ", region "
-                + emulator.region() + ", seed " + seed + ", " + (profile == null ? "no request limits" : profile) + ")");
+                + emulator.region() + ", seed " + emulator.seed() + ", " + (profile == null ? "no request limits" : profile) + ")");
         out.println("Operations: " + describeTimings());
         if (!failures.isEmpty()) {
             List<String> planned = new ArrayList<>();

@@ -1,9 +1,9 @@
 package io.github.cloudmap.watcher.cli;
 
+import io.github.cloudmap.watcher.CloudMapErrors;
 import io.github.cloudmap.watcher.OperationTimeoutException;
 import io.github.cloudmap.watcher.OperationWatcher;
 import io.github.cloudmap.watcher.WatchListener;
-import io.github.cloudmap.watcher.internal.FailureClassifier;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
@@ -179,7 +179,7 @@ public final class WatchCommand implements Callable<Integer> {
     }
 
     private int error(Throwable failure) {
-        Throwable cause = FailureClassifier.unwrap(failure);
+        Throwable cause = CloudMapErrors.unwrap(failure);
         String message = describe(cause);
         err("error: " + message);
         if (json) {

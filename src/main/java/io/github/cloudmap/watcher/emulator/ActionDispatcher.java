@@ -37,6 +37,9 @@ final class ActionDispatcher {
         ServiceHandler services = new ServiceHandler(state);
         InstanceHandler instances = new InstanceHandler(state);
         OperationHandler operations = new OperationHandler(state);
+        HealthHandler health = new HealthHandler(state);
+        TagHandler tags = new TagHandler(state);
+        ServiceAttributesHandler serviceAttributes = new ServiceAttributesHandler(state);
         routes.put("CreateHttpNamespace", namespaces::createHttp);
         routes.put("CreatePrivateDnsNamespace", namespaces::createPrivateDns);
         routes.put("CreatePublicDnsNamespace", namespaces::createPublicDns);
@@ -56,6 +59,15 @@ final class ActionDispatcher {
         routes.put("GetInstance", instances::get);
         routes.put("ListInstances", instances::list);
         routes.put("DiscoverInstances", instances::discover);
+        routes.put("DiscoverInstancesRevision", instances::discoverRevision);
+        routes.put("GetInstancesHealthStatus", health::getStatus);
+        routes.put("UpdateInstanceCustomHealthStatus", health::updateCustomStatus);
+        routes.put("TagResource", tags::tag);
+        routes.put("UntagResource", tags::untag);
+        routes.put("ListTagsForResource", tags::list);
+        routes.put("GetServiceAttributes", serviceAttributes::get);
+        routes.put("UpdateServiceAttributes", serviceAttributes::update);
+        routes.put("DeleteServiceAttributes", serviceAttributes::delete);
         routes.put("GetOperation", operations::get);
         routes.put("ListOperations", operations::list);
     }

@@ -1,6 +1,7 @@
 package io.github.cloudmap.watcher.emulator;
 
 import java.net.URI;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -20,12 +21,15 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationTargetTyp
  * that speaks the AWS JSON 1.1 wire protocol, so the AWS SDKs, the AWS CLI and boto3 work against
  * it with an endpoint override.
  *
- * <p>It implements namespaces, services, instances and the asynchronous operations behind them,
- * with Cloud Map's errors and rules, operations that advance SUBMITTED -> PENDING -> SUCCESS with
- * the injected clock ({@link OperationTimings}), and a live fault plan ({@link #faults()}).
- * Requests are neither authenticated nor signature-checked.
+ * <p>It implements all 30 operations of Cloud Map's API: namespaces, services, instances and the
+ * asynchronous operations behind them, health (custom and Route 53 health checks), tags and
+ * service attributes, with Cloud Map's errors and rules (see {@code docs/emulator.md}),
+ * operations that advance SUBMITTED -> PENDING -> SUCCESS with the injected clock
+ * ({@link OperationTimings}), and a live fault plan ({@link #faults()}). Requests are neither
+ * authenticated nor signature-checked.
  *
- * <p>Thread-safe. Defaults: host 127.0.0.1, port 0 (any free port), seed 0,
+ * <p>Thread-safe. Defaults: host 127.0.0.1, port 0 (any free port), a random seed per emulator
+ * (so IDs never repeat across restarts; read it back with {@link #seed()}),
  * {@link Clock#systemUTC()}, {@link OperationTimings#defaults()}, account 123456789012, Region
  * us-east-1, no faults (see {@link Builder#realisticLimits(boolean)}).
  *
@@ -57,16 +61,20 @@ public final class CloudMapEmulator implements AutoCloseable {
     private final DisposableServer server;
     private final Sinks.Empty<Void> closing;
     private final URI endpoint;
+    private final long seed;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private CloudMapEmulator(Builder builder) {
-        this.faults = new FaultInjector(builder.clock, builder.seed);
+        // A fixed default seed would hand out the same resource and operation IDs after every
+        // restart, and a client that outlives one emulator would see its old IDs reappear.
+        this.seed = builder.seed != null ? builder.seed : new SecureRandom().nextLong();
+        this.faults = new FaultInjector(builder.clock, seed);
         this.counters = new RequestCounters();
         if (builder.realisticLimits) {
             faults.realisticLimits();
         }
         this.state = new EmulatorState(builder.clock, builder.timings, faults, builder.accountId, builder.region,
-                builder.seed);
+                seed);
         this.closing = Sinks.empty();
         WireHandler handler = new WireHandler(new ActionDispatcher(state), faults, counters, closing.asMono());
         // Own event loops, so closing the emulator frees its threads and never touches the
@@ -106,6 +114,15 @@ public final class CloudMapEmulator implements AutoCloseable {
     /** Live request counts. */
     public RequestCounters counters() {
         return counters;
+    }
+
+    /**
+     * The seed of every random decision (IDs, the order of DiscoverInstances answers, random
+     * faults): the one given to {@link Builder#seed(long)}, else the one drawn at start. An
+     * emulator built with this seed and driven by the same requests repeats this run.
+     */
+    public long seed() {
+        return seed;
     }
 
     /** The account ID in ARNs and OwnerAccount. */
@@ -190,7 +207,7 @@ public final class CloudMapEmulator implements AutoCloseable {
     public static final class Builder {
         private String host = "127.0.0.1";
         private int port;
-        private long seed;
+        private Long seed;
         private Clock clock = Clock.systemUTC();
         private OperationTimings timings = OperationTimings.defaults();
         private String accountId = "123456789012";
@@ -219,7 +236,11 @@ public final class CloudMapEmulator implements AutoCloseable {
             return this;
         }
 
-        /** Seed for every random decision (faults and IDs); default 0. */
+        /**
+         * Seed for every random decision (IDs, the order of DiscoverInstances answers, random
+         * faults), for a run that repeats; default a random seed per emulator, so that IDs are
+         * not handed out again after a restart.
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;

@@ -42,6 +42,8 @@ final class EmulatorState {
     private final ReentrantLock lock = new ReentrantLock();
     /** IDs come from their own seeded source so that creating resources never shifts fault decisions. */
     private final Random idRandom;
+    /** Orders DiscoverInstances answers; its own source, so discovering never shifts IDs or faults. */
+    private final Random discoveryRandom;
     private final List<OperationEntry> inFlight = new ArrayList<>();
     private final Map<String, OperationEntry> inFlightByKey = new HashMap<>();
     private final Map<String, OperationEntry> latestByRequest = new HashMap<>();
@@ -55,6 +57,7 @@ final class EmulatorState {
         this.accountId = accountId;
         this.region = region;
         this.idRandom = new Random(seed ^ 0x5DEECE66DL);
+        this.discoveryRandom = new Random(seed ^ 0x2545F4914F6CDD1DL);
     }
 
     /** Settles every operation that is due, then runs {@code action}, all under the state lock. */
@@ -176,6 +179,37 @@ final class EmulatorState {
             throw CloudMapError.serviceNotFound(idOrArn);
         }
         return service;
+    }
+
+    /** Puts {@code instances} in a random order, as Cloud Map's DiscoverInstances does, from the seeded source. */
+    void shuffleForDiscovery(List<InstanceEntry> instances) {
+        Collections.shuffle(instances, discoveryRandom);
+    }
+
+    /**
+     * The health status an instance reports now: HEALTHY, UNHEALTHY or UNKNOWN (see {@link InstanceHealth}).
+     */
+    String healthOf(ServiceEntry service, InstanceEntry instance) {
+        return InstanceHealth.of(service, instance, faults);
+    }
+
+    /** The namespace or service an ARN of this account and Region names, if it exists. */
+    Optional<Taggable> resourceByArn(String arn) {
+        for (NamespaceEntry ns : namespaces.values()) {
+            if (ns.arn.equals(arn)) {
+                return Optional.of(new Taggable(ns.arn, ns.tags));
+            }
+        }
+        for (ServiceEntry service : services.values()) {
+            if (service.arn.equals(arn)) {
+                return Optional.of(new Taggable(service.arn, service.tags));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A resource that carries tags: its ARN and its live tag map (key to value, in insertion order). */
+    record Taggable(String arn, Map<String, String> tags) {
     }
 
     String newNamespaceId() {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
+import software.amazon.awssdk.services.servicediscovery.model.HealthStatus;
 import software.amazon.awssdk.services.servicediscovery.model.OperationType;
 
 /**
@@ -34,7 +35,8 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationType;
  * <pre>{@code
  * emulator.faults()
  *         .throttleNext("GetOperation", 2)
- *         .failNextOperations(OperationType.REGISTER_INSTANCE, 1, "THROTTLED_REQUEST", "Rate exceeded");
+ *         .failNextOperations(OperationType.REGISTER_INSTANCE, 1, "THROTTLED_REQUEST", "Rate exceeded")
+ *         .instanceHealth(serviceId, "i-1", HealthStatus.UNHEALTHY); // its Route 53 health check fails
  * }</pre>
  */
 public final class FaultInjector {
@@ -57,6 +59,8 @@ public final class FaultInjector {
     private final Map<String, Integer> serverErrorNext = new HashMap<>();
     private final Map<OperationType, Integer> failNextCount = new EnumMap<>(OperationType.class);
     private final Map<OperationType, PlannedFailure> failNextPlan = new EnumMap<>(OperationType.class);
+    /** Route 53 health by "serviceId/instanceId". */
+    private final Map<String, String> route53Health = new HashMap<>();
 
     FaultInjector(Clock clock, long seed) {
         this.clock = clock;
@@ -81,7 +85,8 @@ public final class FaultInjector {
      * published DiscoverInstances limit: GetOperation 100/s (burst 200), RegisterInstance and
      * DeregisterInstance 50/s (burst 100), CreateService 5/s, ListServices 2/s, ListNamespaces and
      * CreateHttpNamespace 0.5/s (burst 1), ListInstances and GetService 50/s, DiscoverInstances
-     * 1,000/s (burst 2,000). Other actions stay unlimited.
+     * 1,000/s (burst 2,000), and the published DiscoverInstancesRevision limit, 3,000/s (AWS
+     * publishes no burst; the emulator allows one second's worth). Other actions stay unlimited.
      */
     public synchronized FaultInjector realisticLimits() {
         rateLimit("GetOperation", 100, 200);
@@ -94,6 +99,7 @@ public final class FaultInjector {
         rateLimit("ListInstances", 50, 50);
         rateLimit("GetService", 50, 50);
         rateLimit("DiscoverInstances", 1000, 2000);
+        rateLimit("DiscoverInstancesRevision", 3000, 3000);
         return this;
     }
 
@@ -190,6 +196,41 @@ public final class FaultInjector {
         return this;
     }
 
+    /**
+     * Sets what the Route 53 health check of one instance reports, for a service created with
+     * {@code HealthCheckConfig}: without this fault such an instance is HEALTHY, since the
+     * emulator probes nothing. UNHEALTHY makes it drop out of {@code DiscoverInstances} with
+     * {@code HealthStatus=HEALTHY} and report UNHEALTHY in {@code GetInstancesHealthStatus}, so
+     * failover code can be tested; HEALTHY ends the fault. It takes effect on the next request,
+     * may be set before the instance is registered, outlives re-registration, and does not
+     * change {@code InstancesRevision} (health changes never do). Instances of services with a
+     * custom health check change with {@code UpdateInstanceCustomHealthStatus} instead, and
+     * services without a health check always report UNKNOWN.
+     *
+     * @param serviceId the service's ID or ARN
+     * @param status    HEALTHY, UNHEALTHY or UNKNOWN
+     * @throws IllegalArgumentException if serviceId or instanceId is blank, or status is
+     *         {@code UNKNOWN_TO_SDK_VERSION}
+     */
+    public synchronized FaultInjector instanceHealth(String serviceId, String instanceId, HealthStatus status) {
+        Objects.requireNonNull(serviceId, "serviceId");
+        Objects.requireNonNull(instanceId, "instanceId");
+        Objects.requireNonNull(status, "status");
+        if (serviceId.isBlank() || instanceId.isBlank()) {
+            throw new IllegalArgumentException("serviceId and instanceId must not be blank");
+        }
+        if (status == HealthStatus.UNKNOWN_TO_SDK_VERSION) {
+            throw new IllegalArgumentException("status must be HEALTHY, UNHEALTHY or UNKNOWN, got " + status);
+        }
+        String key = healthKey(EmulatorState.idOf(serviceId), instanceId);
+        if (status == HealthStatus.HEALTHY) {
+            route53Health.remove(key);
+        } else {
+            route53Health.put(key, status.toString());
+        }
+        return this;
+    }
+
     /** Removes every fault and re-seeds the random source, as if the emulator had just started. */
     public synchronized FaultInjector reset() {
         buckets.clear();
@@ -202,6 +243,7 @@ public final class FaultInjector {
         serverErrorNext.clear();
         failNextCount.clear();
         failNextPlan.clear();
+        route53Health.clear();
         random = new Random(seed);
         return this;
     }
@@ -244,6 +286,15 @@ public final class FaultInjector {
         }
         failNextCount.put(type, left - 1);
         return Optional.of(failNextPlan.get(type));
+    }
+
+    /** The Route 53 health a fault sets for this instance, if any. */
+    synchronized Optional<String> route53Health(String serviceId, String instanceId) {
+        return Optional.ofNullable(route53Health.get(healthKey(serviceId, instanceId)));
+    }
+
+    private static String healthKey(String serviceId, String instanceId) {
+        return serviceId + "/" + instanceId;
     }
 
     private static CloudMapError throttle(String action) {

@@ -3,7 +3,6 @@ package io.github.cloudmap.watcher.emulator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,13 +12,16 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationType;
 
 /**
  * Instance operations: RegisterInstance and DeregisterInstance (operations), GetInstance,
- * ListInstances and DiscoverInstances.
+ * ListInstances, DiscoverInstances and DiscoverInstancesRevision.
  *
  * <p>Rules kept from Cloud Map: one registration at a time per service and instance ID
  * ({@code ResourceInUse}); a retry with the CreatorRequestId of a running or successful
  * registration returns its OperationId, while one of a failed registration runs again; 1,000
  * instances per service and 2,000 per namespace ({@code ResourceLimitExceeded}), counting
- * registered instances only.
+ * registered instances only; the attribute rules of {@link InstanceAttributeRules}, checked
+ * before an operation is submitted. DiscoverInstances answers in a random order drawn from the
+ * emulator's seed, filters by health ({@link InstanceHealth}) where the service has a health
+ * check, and reports the InstancesRevision that DiscoverInstancesRevision reports too.
  *
  * <p>Called only under the state lock ({@link EmulatorState#locked}); holds no state of its own.
  */
@@ -27,7 +29,6 @@ final class InstanceHandler {
 
     static final int MAX_PER_SERVICE = 1_000;
     static final int MAX_PER_NAMESPACE = 2_000;
-    private static final int MAX_ATTRIBUTES = 30;
 
     private static final Pattern INSTANCE_ID = Pattern.compile("^[0-9a-zA-Z_/:.@-]+$");
     /** The model's AttrKey and AttrValue: printable ASCII; a value may hold inner spaces and tabs. */
@@ -47,8 +48,10 @@ final class InstanceHandler {
         String serviceIdOrArn = request.requiredString("ServiceId", 255);
         String instanceId = request.requiredString("InstanceId", 64, INSTANCE_ID);
         String requestId = request.optionalString("CreatorRequestId", 64).orElse(null);
-        Map<String, String> attributes = checkedAttributes(attributes(request, "Attributes", true));
+        Map<String, String> given = attributes(request, "Attributes", true);
         ServiceEntry service = state.service(serviceIdOrArn);
+        Map<String, String> attributes = InstanceAttributeRules.check(state.namespace(service.namespaceId), service,
+                instanceId, given);
         String key = registerKey(service.id, instanceId);
 
         Optional<OperationEntry> same = state.byRequest(key, requestId);
@@ -67,7 +70,10 @@ final class InstanceHandler {
         Map<String, String> targets = targets(service, instanceId);
         OperationEntry op = state.submit(OperationType.REGISTER_INSTANCE, false, targets, key, requestId, () -> {
             ServiceEntry current = state.service(serviceId);
-            current.instances.put(instanceId, new InstanceEntry(state.nextSeq(), instanceId, requestId, attributes));
+            InstanceEntry instance = new InstanceEntry(state.nextSeq(), instanceId, requestId, attributes);
+            current.instances.put(instanceId, instance);
+            // Re-registering replaces the health check too, so the custom status starts over.
+            current.customHealth.put(instanceId, InstanceHealth.initialCustomStatus(instance));
             current.revision++;
         });
         return JsonShapes.operationId(op);
@@ -98,6 +104,7 @@ final class InstanceHandler {
                     if (current.instances.remove(instanceId) == null) {
                         throw CloudMapError.instanceNotFound(serviceId, instanceId);
                     }
+                    current.customHealth.remove(instanceId);
                     current.revision++;
                 });
         return JsonShapes.operationId(op);
@@ -146,48 +153,77 @@ final class InstanceHandler {
     }
 
     ObjectNode discover(JsonRequest request) {
-        String namespaceName = request.requiredString("NamespaceName", 1024, NAMESPACE_NAME);
-        String serviceName = request.requiredString("ServiceName", 127, ServiceHandler.NAME);
         int max = request.intInRange("MaxResults", 1, 1000, 100);
         Map<String, String> query = orEmpty(attributes(request, "QueryParameters", false));
         Map<String, String> optional = orEmpty(attributes(request, "OptionalParameters", false));
-        String health = request.optionalEnum("HealthStatus", HEALTH).orElse("ALL");
-        // Another account's namespace could only be one shared with this account; the emulator has none.
-        boolean otherAccount = request.optionalAccountId("OwnerAccount").filter(a -> !a.equals(state.accountId))
-                .isPresent();
+        // The model leaves the default open; ALL returns what a caller without a filter expects.
+        String filter = request.optionalEnum("HealthStatus", HEALTH).orElse("ALL");
+        // Every member is checked before the lookup, so a bad request is InvalidInput, not a not-found.
+        Discovered target = discovered(request);
+        ServiceEntry service = target.service();
 
-        NamespaceEntry ns = state.namespaces.values().stream()
-                .filter(n -> !otherAccount && n.name.equals(namespaceName)).findFirst()
-                .orElseThrow(() -> CloudMapError.namespaceNotFound(namespaceName));
-        ServiceEntry service = state.services.values().stream()
-                .filter(s -> s.namespaceId.equals(ns.id) && s.name.equals(serviceName)).findFirst()
-                .orElseThrow(() -> CloudMapError.serviceNotFound(serviceName + " in namespace " + namespaceName));
-
-        // Without a health check Cloud Map reports UNKNOWN and ignores the filter; the emulator
-        // treats every health-checked instance as HEALTHY.
-        String status = service.hasHealthCheck() ? "HEALTHY" : "UNKNOWN";
-        boolean healthExcludes = service.hasHealthCheck() && "UNHEALTHY".equals(health);
         List<InstanceEntry> matching = new ArrayList<>();
+        Map<String, String> health = new LinkedHashMap<>();
         for (InstanceEntry instance : service.instances.values()) {
-            if (!healthExcludes && matches(instance.attributes(), query)) {
+            if (matches(instance.attributes(), query)) {
                 matching.add(instance);
+                health.put(instance.id(), state.healthOf(service, instance));
             }
         }
         List<InstanceEntry> preferred = matching.stream().filter(i -> matches(i.attributes(), optional)).toList();
-        List<InstanceEntry> chosen = preferred.isEmpty() ? matching : preferred;
+        List<InstanceEntry> chosen = new ArrayList<>(healthFiltered(service, preferred.isEmpty() ? matching : preferred,
+                health, filter));
+        state.shuffleForDiscovery(chosen);
 
         ObjectNode out = JsonShapes.object();
         ArrayNode items = out.putArray("Instances");
         chosen.stream().limit(max).forEach(instance -> {
             ObjectNode item = items.addObject();
             item.put("InstanceId", instance.id());
-            item.put("NamespaceName", ns.name);
+            item.put("NamespaceName", target.namespace().name);
             item.put("ServiceName", service.name);
-            item.put("HealthStatus", status);
+            item.put("HealthStatus", health.get(instance.id()));
             item.set("Attributes", JsonShapes.attributes(instance.attributes()));
         });
         out.put("InstancesRevision", service.revision);
         return out;
+    }
+
+    ObjectNode discoverRevision(JsonRequest request) {
+        return JsonShapes.object().put("InstancesRevision", discovered(request).service().revision);
+    }
+
+    /** The namespace and service that DiscoverInstances(Revision) names by NamespaceName, ServiceName, OwnerAccount. */
+    private Discovered discovered(JsonRequest request) {
+        String namespaceName = request.requiredString("NamespaceName", 1024, NAMESPACE_NAME);
+        String serviceName = request.requiredString("ServiceName", 127, ServiceHandler.NAME);
+        // Another account's namespace could only be one shared with this account; the emulator has none.
+        boolean otherAccount = request.optionalAccountId("OwnerAccount").filter(a -> !a.equals(state.accountId))
+                .isPresent();
+        NamespaceEntry ns = state.namespaces.values().stream()
+                .filter(n -> !otherAccount && n.name.equals(namespaceName)).findFirst()
+                .orElseThrow(() -> CloudMapError.namespaceNotFound(namespaceName));
+        ServiceEntry service = state.services.values().stream()
+                .filter(s -> s.namespaceId.equals(ns.id) && s.name.equals(serviceName)).findFirst()
+                .orElseThrow(() -> CloudMapError.serviceNotFound(serviceName + " in namespace " + namespaceName));
+        return new Discovered(ns, service);
+    }
+
+    private record Discovered(NamespaceEntry namespace, ServiceEntry service) {
+    }
+
+    /**
+     * The model: the HealthStatus filter "is ignored for services that don't have a health check
+     * configured"; HEALTHY_OR_ELSE_ALL returns every instance when none is healthy (failing open).
+     */
+    private static List<InstanceEntry> healthFiltered(ServiceEntry service, List<InstanceEntry> instances,
+                                                      Map<String, String> health, String filter) {
+        if (!service.hasHealthCheck() || "ALL".equals(filter)) {
+            return instances;
+        }
+        String wanted = "UNHEALTHY".equals(filter) ? InstanceHealth.UNHEALTHY : InstanceHealth.HEALTHY;
+        List<InstanceEntry> kept = instances.stream().filter(i -> wanted.equals(health.get(i.id()))).toList();
+        return kept.isEmpty() && "HEALTHY_OR_ELSE_ALL".equals(filter) ? instances : kept;
     }
 
     private void checkLimits(ServiceEntry service) {
@@ -209,14 +245,6 @@ final class InstanceHandler {
         targets.put("SERVICE", service.id);
         targets.put("INSTANCE", instanceId);
         return targets;
-    }
-
-    private static Map<String, String> checkedAttributes(Map<String, String> attributes) {
-        if (attributes.size() > MAX_ATTRIBUTES) {
-            throw CloudMapError.invalidInput("An instance takes at most " + MAX_ATTRIBUTES + " attributes, got "
-                    + attributes.size());
-        }
-        return Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
     }
 
     /** An Attributes-shaped member: keys match AttrKey (at most 255 characters), values AttrValue (at most 1,024). */

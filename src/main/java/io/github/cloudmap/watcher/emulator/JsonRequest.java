@@ -173,23 +173,37 @@ final class JsonRequest {
     }
 
     /**
-     * Checks the optional {@code Tags} member (TagList): at most 200 elements, each a Key of 1 to
-     * 128 characters and a Value of 0 to 256. The emulator does not keep tags.
+     * A list of strings such as InstanceIdList or TagKeyList: {@code minItems} to {@code maxItems}
+     * elements, each a string of 1 to {@code maxLength} characters; {@code null} if absent and not
+     * required.
      */
-    void checkTags() {
-        List<JsonRequest> tags = objectList("Tags");
-        if (tags.size() > 200) {
-            throw CloudMapError.invalidInput("Member '" + name("Tags") + "' must have at most 200 elements, got "
-                    + tags.size());
-        }
-        for (JsonRequest tag : tags) {
-            tag.requiredString("Key", 128);
-            JsonNode value = tag.node.get("Value");
-            if (value == null || value.isNull() || !value.isTextual() || value.asText().length() > 256) {
-                throw CloudMapError.invalidInput("Member '" + tag.name("Value")
-                        + "' is required and must be a string of at most 256 characters");
+    List<String> stringList(String member, boolean required, int minItems, int maxItems, int maxLength) {
+        JsonNode value = node.get(member);
+        if (value == null || value.isNull()) {
+            if (required) {
+                throw CloudMapError.invalidInput("1 validation error detected: Value null at '" + name(member)
+                        + "' failed to satisfy constraint: Member must not be null");
             }
+            return null;
         }
+        if (!value.isArray()) {
+            throw CloudMapError.invalidInput("Member '" + name(member) + "' must be a list of strings, got "
+                    + value.getNodeType());
+        }
+        if (value.size() < minItems || value.size() > maxItems) {
+            throw CloudMapError.invalidInput("Member '" + name(member) + "' must have " + minItems + " to " + maxItems
+                    + " elements, got " + value.size());
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode element = value.get(i);
+            if (!element.isTextual() || element.asText().isEmpty() || element.asText().length() > maxLength) {
+                throw CloudMapError.invalidInput("Member '" + name(member) + "." + (i + 1) + "' must be a string of 1 to "
+                        + maxLength + " characters");
+            }
+            out.add(element.asText());
+        }
+        return out;
     }
 
     /** An optional AWSAccountId member such as OwnerAccount: 12 digits. */

@@ -1,6 +1,8 @@
 package io.github.cloudmap.watcher.emulator;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** One namespace in {@link EmulatorState}; mutable fields change only under the state lock. */
 final class NamespaceEntry {
@@ -14,6 +16,8 @@ final class NamespaceEntry {
     final String hostedZoneId;
     String description;
     Long soaTtl;
+    /** Tags by key, in the order they were first set. */
+    final Map<String, String> tags = new LinkedHashMap<>();
 
     NamespaceEntry(long seq, String id, String arn, String name, String type, Instant createDate,
                    String creatorRequestId, String hostedZoneId, String description, Long soaTtl) {

@@ -50,7 +50,8 @@ final class NamespaceHandler {
     }
 
     private ObjectNode create(JsonRequest request, String type, String name, Long soaTtl) {
-        request.checkTags();
+        Map<String, String> tags = Tags.parse(request, "Tags", false);
+        Tags.checkCount(Map.of(), tags, name);
         String requestId = request.optionalString("CreatorRequestId", 64).orElse(null);
         String description = request.optionalString("Description", 1024).orElse(null);
         String key = "create-namespace:" + name;
@@ -86,9 +87,11 @@ final class NamespaceHandler {
                     if (state.namespaces.values().stream().anyMatch(ns -> ns.name.equals(name))) {
                         throw CloudMapError.of("NamespaceAlreadyExists", "Namespace " + name + " already exists");
                     }
-                    state.namespaces.put(id, new NamespaceEntry(state.nextSeq(), id, state.arn("namespace", id),
+                    NamespaceEntry created = new NamespaceEntry(state.nextSeq(), id, state.arn("namespace", id),
                             name, type, createDate, requestId, hostedZone, description,
-                            "HTTP".equals(type) ? null : soaTtl));
+                            "HTTP".equals(type) ? null : soaTtl);
+                    created.tags.putAll(tags);
+                    state.namespaces.put(id, created);
                 });
         return JsonShapes.operationId(op);
     }

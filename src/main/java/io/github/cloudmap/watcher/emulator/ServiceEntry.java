@@ -1,6 +1,7 @@
 package io.github.cloudmap.watcher.emulator;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,8 +22,17 @@ final class ServiceEntry {
     ServiceConfig.CustomHealthCheck healthCheckCustomConfig;
     /** Registered instances by ID, in registration order. */
     final Map<String, InstanceEntry> instances = new LinkedHashMap<>();
-    /** Bumped on every instance change; DiscoverInstances reports it as InstancesRevision. */
+    /**
+     * Bumped when an instance is registered or deregistered (not on health changes, as the model
+     * says); DiscoverInstances and DiscoverInstancesRevision report it as InstancesRevision.
+     */
     long revision = 1;
+    /** Custom health status (HEALTHY or UNHEALTHY) by instance ID, for a service with HealthCheckCustomConfig. */
+    final Map<String, String> customHealth = new HashMap<>();
+    /** Tags by key, in the order they were first set. */
+    final Map<String, String> tags = new LinkedHashMap<>();
+    /** Service attributes (UpdateServiceAttributes) by key, in the order they were first set. */
+    final Map<String, String> attributes = new LinkedHashMap<>();
 
     ServiceEntry(long seq, String id, String arn, String name, String namespaceId, String type,
                  Instant createDate, String creatorRequestId) {

@@ -6,7 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.servicediscovery.model.OperationType;
 
@@ -44,7 +47,8 @@ final class ServiceHandler {
                 .map(ServiceConfig::healthCheck);
         Optional<ServiceConfig.CustomHealthCheck> customHealth = request.optionalObject("HealthCheckCustomConfig")
                 .map(ServiceConfig::customHealthCheck);
-        request.checkTags();
+        Map<String, String> tags = Tags.parse(request, "Tags", false);
+        Tags.checkCount(Map.of(), tags, name);
         if (requestedType.isPresent() && dns.isPresent()) {
             throw CloudMapError.invalidInput("Type HTTP makes instances discoverable only with DiscoverInstances, so it "
                     + "cannot be combined with DnsConfig");
@@ -76,6 +80,7 @@ final class ServiceHandler {
         service.dnsConfig = dns.orElse(null);
         service.healthCheckConfig = healthCheck.orElse(null);
         service.healthCheckCustomConfig = customHealth.orElse(null);
+        service.tags.putAll(tags);
         state.services.put(id, service);
         return wrap(service);
     }
@@ -85,10 +90,20 @@ final class ServiceHandler {
     }
 
     /**
-     * UpdateService: a new Description, new DnsRecords for a service that has a DnsConfig, or a
-     * HealthCheckConfig (added or replaced, its Type unchanged), all checked now and applied when
-     * the operation succeeds. HealthCheckCustomConfig cannot be changed (ServiceChange has no such
-     * member).
+     * UpdateService, with the rules of the model's documentation, checked now and applied when
+     * the operation succeeds:
+     * <ul>
+     *   <li>a service in an HTTP namespace cannot be updated ("You can't call UpdateService and
+     *       update settings ... when the service is associated with an HTTP namespace");</li>
+     *   <li>DnsConfig changes TTLs only: it must list exactly the record types the service has
+     *       ("The record type of a service ... can't be updated"); omitted, the records stay as
+     *       they are (the emulator's reading: deleting them would change the record types);</li>
+     *   <li>HealthCheckConfig is added, replaced (its Type unchanged) or, when omitted, deleted
+     *       ("If you omit any existing ... HealthCheckConfig configurations ... the
+     *       configurations are deleted"); HealthCheckCustomConfig cannot change and stays
+     *       (ServiceChange has no such member);</li>
+     *   <li>an omitted Description stays as it is (the model is silent).</li>
+     * </ul>
      */
     ObjectNode update(JsonRequest request) {
         ServiceEntry service = state.service(request.requiredString("Id", 255));
@@ -98,19 +113,18 @@ final class ServiceHandler {
                 .map(ServiceConfig::dnsRecords);
         Optional<ServiceConfig.HealthCheck> healthCheck = change.optionalObject("HealthCheckConfig")
                 .map(ServiceConfig::healthCheck);
+        NamespaceEntry namespace = state.namespace(service.namespaceId);
+        if (!namespace.isDns()) {
+            throw CloudMapError.invalidInput("Service " + service.id + " is in HTTP namespace " + namespace.id
+                    + ": Cloud Map can't update a service associated with an HTTP namespace");
+        }
         if (records.isPresent() && service.dnsConfig == null) {
             throw CloudMapError.invalidInput("Service " + service.id + " has no DnsConfig to change");
         }
+        records.ifPresent(r -> checkSameRecordTypes(service, r));
         Optional<ServiceConfig.Dns> dns = Optional.ofNullable(service.dnsConfig)
                 .map(d -> records.map(d::withRecords).orElse(d));
-        if (dns.isPresent() && dns.get().hasCname() && !"WEIGHTED".equals(dns.get().routingPolicy())) {
-            throw CloudMapError.invalidInput("A CNAME record needs RoutingPolicy WEIGHTED; service " + service.id
-                    + " has " + dns.get().routingPolicy());
-        }
-        Optional<ServiceConfig.HealthCheck> resultingHealthCheck = healthCheck.or(
-                () -> Optional.ofNullable(service.healthCheckConfig));
-        ServiceConfig.checkCombination(state.namespace(service.namespaceId), dns, resultingHealthCheck,
-                service.healthCheckCustomConfig != null);
+        ServiceConfig.checkCombination(namespace, dns, healthCheck, service.healthCheckCustomConfig != null);
         if (healthCheck.isPresent() && service.healthCheckConfig != null
                 && !healthCheck.get().type().equals(service.healthCheckConfig.type())) {
             throw CloudMapError.invalidInput("The Type of a health check cannot change: service " + service.id
@@ -130,9 +144,21 @@ final class ServiceHandler {
                         current.description = description;
                     }
                     records.ifPresent(r -> current.dnsConfig = current.dnsConfig.withRecords(r));
-                    healthCheck.ifPresent(h -> current.healthCheckConfig = h);
+                    current.healthCheckConfig = healthCheck.orElse(null);
                 });
         return JsonShapes.operationId(op);
+    }
+
+    private static void checkSameRecordTypes(ServiceEntry service, List<ServiceConfig.DnsRecord> records) {
+        Set<String> existing = service.dnsConfig.records().stream().map(ServiceConfig.DnsRecord::type)
+                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> given = records.stream().map(ServiceConfig.DnsRecord::type)
+                .collect(Collectors.toCollection(TreeSet::new));
+        if (!existing.equals(given)) {
+            throw CloudMapError.invalidInput("The record types of service " + service.id + " can't be updated: it has "
+                    + existing + ", the update gives " + given + "; only their TTL can change. To change a record "
+                    + "type, delete the service and create it again with the new DnsConfig");
+        }
     }
 
     ObjectNode delete(JsonRequest request) {

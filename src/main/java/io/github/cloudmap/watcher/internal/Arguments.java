@@ -1,5 +1,6 @@
 package io.github.cloudmap.watcher.internal;
 
+import io.github.resilience4j.retry.Retry;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -70,6 +71,61 @@ public final class Arguments {
             throw new IllegalArgumentException(name + " must not be negative, but was " + value);
         }
         return value;
+    }
+
+    /**
+     * The delay after the first poll and the cap on the delay between polls.
+     *
+     * @throws NullPointerException if either is null
+     * @throws IllegalArgumentException if either is shorter than {@code min}, {@code max} is
+     *         longer than {@code longest}, or {@code initial > max}
+     */
+    public static void pollInterval(Duration initial, Duration max, Duration min, Duration longest) {
+        atLeastMinimum(positive(initial, "initial poll interval"), min, "initial poll interval");
+        atLeastMinimum(positive(max, "max poll interval"), min, "max poll interval");
+        atMost(max, longest, "max poll interval");
+        if (initial.compareTo(max) > 0) {
+            throw new IllegalArgumentException(
+                    "initial poll interval (" + initial + ") must be <= max poll interval (" + max + ")");
+        }
+    }
+
+    private static void atLeastMinimum(Duration value, Duration min, String name) {
+        if (value.compareTo(min) < 0) {
+            throw new IllegalArgumentException(name + " must be at least " + min + ", but was " + value
+                    + ": shorter delays only spend the account's GetOperation quota (about 100 calls/s,"
+                    + " shared by every caller in the account)");
+        }
+    }
+
+    /**
+     * A setting that can only take effect within a watch's deadline: the max poll interval
+     * (a cap longer than the deadline is never reached) or the OperationNotFound grace window
+     * (a watch ends before the window could).
+     *
+     * @throws IllegalArgumentException if {@code value} is longer than {@code timeout}, naming both
+     */
+    public static void notLongerThanTimeout(Duration value, String name, Duration timeout) {
+        if (value.compareTo(timeout) > 0) {
+            throw new IllegalArgumentException(name + " (" + value + ") must not be longer than the timeout ("
+                    + timeout + "): a watch ends at its deadline before the " + name
+                    + " could take effect; shorten the one or lengthen timeout(...)");
+        }
+    }
+
+    /**
+     * A Resilience4j policy the watcher can honour: it retries on failures only, so a
+     * {@code retryOnResult} predicate would be ignored silently; refuse it instead.
+     *
+     * @throws IllegalArgumentException if {@code retry}'s config has a result predicate
+     */
+    public static void noResultPredicate(Retry retry, String name) {
+        if (retry.getRetryConfig().getResultPredicate() != null) {
+            throw new IllegalArgumentException(name + " (Retry '" + retry.getName()
+                    + "') has a retryOnResult predicate, which the watcher cannot honour: it retries"
+                    + " only on failures (a throttled or transient call, a retryable FAIL), never on a"
+                    + " result; build the RetryConfig without retryOnResult");
+        }
     }
 
     /** @throws IllegalArgumentException unless {@code min <= value < max} (or {@code <= max} if inclusive) */

@@ -4,14 +4,25 @@ import io.github.cloudmap.watcher.WatchListener;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Exceptions;
+import software.amazon.awssdk.services.servicediscovery.model.DuplicateRequestException;
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
 
 /**
- * Calls a user's {@link WatchListener} so that an exception it throws is logged instead of
- * ending the watch: a metrics bug must not turn into a failed deployment. Thread-safe if the
- * listener is. Not part of the public API.
+ * Calls a user's {@link WatchListener} so that whatever it throws is logged instead of ending
+ * the watch: a metrics bug must not turn into a failed deployment. Listeners are called by the
+ * poll loop that every watch of an operation shares, so anything that escaped would end all of
+ * them.
+ *
+ * <p>Contained: every {@link Exception} and every {@link Error} (an {@code AssertionError} from
+ * a test's listener, a {@code NoSuchElementException}...), except the JVM-fatal ones that
+ * Reactor never catches either ({@link Exceptions#throwIfJvmFatal}): {@link VirtualMachineError}
+ * (out of memory, stack overflow), {@link ThreadDeath} and {@link LinkageError}; after those the
+ * JVM, or the classpath, cannot be trusted to go on.
+ *
+ * <p>Thread-safe if the listener is. Not part of the public API.
  */
-public final class GuardedListener implements WatchListener {
+final class GuardedListener implements WatchListener {
 
     private static final Logger log = LoggerFactory.getLogger(GuardedListener.class);
 
@@ -22,14 +33,15 @@ public final class GuardedListener implements WatchListener {
     }
 
     /** Guards {@code listener}, unless it is the no-op one. */
-    public static WatchListener guard(WatchListener listener) {
+    static WatchListener guard(WatchListener listener) {
         return listener == NONE || listener instanceof GuardedListener ? listener : new GuardedListener(listener);
     }
 
     private void call(String event, Consumer<WatchListener> call) {
         try {
             call.accept(delegate);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            Exceptions.throwIfJvmFatal(e);
             log.warn("WatchListener {} threw from {}; the watch goes on", delegate, event, e);
         }
     }
@@ -62,5 +74,10 @@ public final class GuardedListener implements WatchListener {
     @Override
     public void onResubmit(Operation failed, Throwable cause, int attempt) {
         call("onResubmit", l -> l.onResubmit(failed, cause, attempt));
+    }
+
+    @Override
+    public void onDuplicate(String duplicateOperationId, DuplicateRequestException duplicate) {
+        call("onDuplicate", l -> l.onDuplicate(duplicateOperationId, duplicate));
     }
 }

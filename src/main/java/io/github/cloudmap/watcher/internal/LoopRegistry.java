@@ -4,8 +4,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
-import reactor.core.Disposable;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
 
 /**
@@ -17,6 +18,14 @@ import software.amazon.awssdk.services.servicediscovery.model.Operation;
  * leaves (and the loop goes on), or after (and a new loop starts). A loop that ends is removed
  * before its last signal reaches the watches, so a watch that resubscribes from its error or
  * completion handler starts a new loop instead of receiving the old loop's replay.
+ *
+ * <p><b>Each watch at its own pace.</b> A loop pushes its statuses into a replay-latest sink
+ * and never waits for its watches' demand: a watch that requests one element, or a subscriber
+ * that takes minutes per element, neither stalls the loop nor delays any other watch. (A
+ * {@code replay(1)} connection, which this replaced, requests the next status only once every
+ * watch has taken the last one, so the slowest watch set the pace of all.) The sink keeps, for
+ * each watch, the statuses it has not taken yet; a loop emits at most three (the first status,
+ * a change, the terminal one), so that backlog is bounded by design and needs no overflow rule.
  *
  * <p>Thread-safe. Not part of the public API.
  */
@@ -33,7 +42,7 @@ final class LoopRegistry {
     /**
      * The statuses of an operation from its shared loop: a watch that joins a running loop first
      * receives the latest status, then each change. Cold: joins on subscription, leaves when the
-     * subscription ends.
+     * subscription ends. Signals arrive on the loop's thread; the caller moves them elsewhere.
      */
     Flux<Operation> statuses(String operationId, String ownerAccount) {
         LoopKey key = new LoopKey(operationId, ownerAccount);
@@ -43,7 +52,13 @@ final class LoopRegistry {
                 joined.watchers++;
                 return joined;
             });
-            return loop.statuses.doFinally(signal -> leave(loop));
+            // The watch is in the sink before the loop starts, so it sees the loop's first status
+            // as it is emitted (a replay would hand it over too; this keeps the order obvious).
+            Flux<Operation> joinThenStart = Flux.from(watch -> {
+                loop.sink.asFlux().subscribe(watch);
+                loop.start();
+            });
+            return joinThenStart.doFinally(signal -> leave(loop));
         });
     }
 
@@ -72,37 +87,67 @@ final class LoopRegistry {
         }
     }
 
-    /** One running loop; {@code watchers} is only read and written under the map's lock. */
+    /**
+     * One running loop; {@code watchers} is only read and written under the map's lock. The loop
+     * is subscribed once, by the first watch, with unbounded demand; it stops when the registry
+     * says its last watch left.
+     */
     private final class Loop {
         final LoopKey key;
-        final Flux<Operation> statuses;
+        /**
+         * Replay-latest: a watch that joins late starts from the latest status; emitting never
+         * waits for demand, and a watch behind the others is handed what it missed when it asks.
+         */
+        final Sinks.Many<Operation> sink = Sinks.many().replay().latest();
+        private final LoopSubscriber subscriber = new LoopSubscriber();
         int watchers;
-        private volatile Disposable connection;
-        private volatile boolean stopped;
+        private boolean started;
+        private boolean stopped;
 
         Loop(LoopKey key) {
             this.key = key;
-            // replay(1): a late watch starts from the latest status. autoConnect(1): the loop
-            // starts with its first watch; it stops when the registry says its last one left
-            // (refCount would race a joining watch against the disconnect).
-            this.statuses = newLoop.apply(key.operationId(), key.ownerAccount())
-                    .doOnTerminate(() -> running.remove(key, this))
-                    .replay(1)
-                    .autoConnect(1, this::connected);
         }
 
-        private void connected(Disposable connection) {
-            this.connection = connection;
-            if (stopped) {
-                connection.dispose();
+        /** Starts the loop for its first watch; later calls, and calls after stop, do nothing. */
+        void start() {
+            synchronized (this) {
+                if (started || stopped) {
+                    return;
+                }
+                started = true;
             }
+            newLoop.apply(key.operationId(), key.ownerAccount())
+                    .doOnTerminate(() -> running.remove(key, this))
+                    .subscribe(subscriber);
         }
 
+        /** Stops the loop (cancels the request in flight or the pending delay). Idempotent. */
         void stop() {
-            stopped = true;
-            Disposable current = connection;
-            if (current != null) {
-                current.dispose();
+            synchronized (this) {
+                stopped = true;
+            }
+            subscriber.dispose();
+        }
+
+        /**
+         * Moves the loop's signals into the sink. The loop is one serial source, so the sink's
+         * emissions are never concurrent: FAIL_FAST would only fire on a bug, loudly.
+         */
+        private final class LoopSubscriber extends BaseSubscriber<Operation> {
+
+            @Override
+            protected void hookOnNext(Operation operation) {
+                sink.emitNext(operation, Sinks.EmitFailureHandler.FAIL_FAST);
+            }
+
+            @Override
+            protected void hookOnComplete() {
+                sink.emitComplete(Sinks.EmitFailureHandler.FAIL_FAST);
+            }
+
+            @Override
+            protected void hookOnError(Throwable error) {
+                sink.emitError(error, Sinks.EmitFailureHandler.FAIL_FAST);
             }
         }
     }

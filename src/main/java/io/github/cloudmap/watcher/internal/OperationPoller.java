@@ -3,9 +3,11 @@ package io.github.cloudmap.watcher.internal;
 import io.github.cloudmap.watcher.OperationTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
 
 /**
@@ -18,14 +20,26 @@ import software.amazon.awssdk.services.servicediscovery.model.Operation;
  * loop first receives the latest status, then each change. The loop stops when its last watch
  * ends or is cancelled; a watch that starts after that starts a new loop.
  *
+ * <p><b>Where user code runs.</b> The loop runs on the SDK's response threads and the watcher's
+ * timer; neither ever runs a subscriber. Each watch hands its signals over to a worker of its
+ * own from the delivery scheduler (see {@code deliveryScheduler} below), after its deadline, so a
+ * subscriber that blocks or is slow holds up only its own worker: not the loop, not the SDK's
+ * threads, not the other watches of the operation.
+ *
  * <p>Thread-safe. Not part of the public API.
  */
-public final class OperationPoller {
+final class OperationPoller {
+
+    /**
+     * Statuses a watch's hand-over fetches ahead: a loop emits at most three (first, change,
+     * terminal), and the loop never waits on this demand anyway (see {@link LoopRegistry}).
+     */
+    private static final int DELIVERY_PREFETCH = 4;
 
     private final WatchSettings settings;
     private final LoopRegistry loops;
 
-    public OperationPoller(WatchSettings settings) {
+    OperationPoller(WatchSettings settings) {
         this.settings = settings;
         PollLoop pollLoop = new PollLoop(settings);
         this.loops = new LoopRegistry(pollLoop::statuses);
@@ -38,7 +52,7 @@ public final class OperationPoller {
      * @param operationId yields the ID to watch: {@code Mono.just(id)} or a submission
      * @param ownerAccount the account that owns a shared namespace, or null
      */
-    public Flux<Operation> watch(Mono<String> operationId, String ownerAccount) {
+    Flux<Operation> watch(Mono<String> operationId, String ownerAccount) {
         return Flux.defer(() -> {
             Scheduler scheduler = settings.scheduler().get();
             WatchState state = new WatchState(scheduler.now(TimeUnit.NANOSECONDS));
@@ -50,12 +64,32 @@ public final class OperationPoller {
                         return loops.statuses(id, ownerAccount);
                     })
                     .doOnNext(operation -> state.lastObserved = operation);
-            return withDeadline(statuses, state, scheduler);
+            // The deadline sits before the hand-over: it bounds how long the operation takes to
+            // report, not how long the subscriber takes to consume what it was given.
+            return withDeadline(statuses, state, scheduler)
+                    .publishOn(deliveryScheduler(scheduler), DELIVERY_PREFETCH);
         });
     }
 
+    /**
+     * Where a watch's signals are delivered, looked up per subscription: the configured one;
+     * else {@link Schedulers#boundedElastic()} when the timers run on the default
+     * {@link Schedulers#parallel()}: a worker per watch, on threads meant for code that may
+     * block, so a slow subscriber never holds a thread the timers of other watches need.
+     * Else the watcher's own scheduler: a scheduler given explicitly is most often a test's
+     * virtual clock, which must drive everything. Under {@code StepVerifier.withVirtualTime}
+     * both defaults are the virtual-time scheduler, so virtual time keeps working.
+     */
+    private Scheduler deliveryScheduler(Scheduler timers) {
+        Supplier<? extends Scheduler> configured = settings.deliveryScheduler();
+        if (configured != null) {
+            return configured.get();
+        }
+        return timers == Schedulers.parallel() ? Schedulers.boundedElastic() : timers;
+    }
+
     /** How many poll loops run now; for tests and metrics. */
-    public int runningLoops() {
+    int runningLoops() {
         return loops.size();
     }
 

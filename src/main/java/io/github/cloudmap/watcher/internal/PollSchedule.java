@@ -15,7 +15,7 @@ import java.util.random.RandomGenerator;
  * thread-safe. The polls of one loop run one after another, never concurrently, so no
  * synchronisation is needed.
  */
-public final class PollSchedule {
+final class PollSchedule {
 
     private final long maxNanos;
     private final double multiplier;
@@ -34,7 +34,7 @@ public final class PollSchedule {
      * @param jitter share of each delay taken off at random, in [0, 1)
      * @param random where the jitter comes from
      */
-    public PollSchedule(Duration initial, Duration max, double multiplier, double throttleMultiplier,
+    PollSchedule(Duration initial, Duration max, double multiplier, double throttleMultiplier,
                         double jitter, Supplier<? extends RandomGenerator> random) {
         this.baseNanos = initial.toNanos();
         this.maxNanos = max.toNanos();

@@ -1,12 +1,17 @@
 package io.github.cloudmap.watcher.internal;
 
 import io.github.cloudmap.watcher.OperationFailedException;
+import io.github.cloudmap.watcher.OperationTimeoutException;
 import io.github.resilience4j.retry.Retry;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import software.amazon.awssdk.services.servicediscovery.model.DuplicateRequestException;
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
 import software.amazon.awssdk.services.servicediscovery.model.OperationStatus;
 
@@ -16,38 +21,50 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationStatus;
  * throttled, under a Resilience4j policy (attempts, backoff, its own exception predicate).
  *
  * <p>The returned Flux emits every attempt's status changes in order, including the FAIL that
- * causes a resubmission; a new attempt starts with a new OperationId. It ends after the first
- * SUCCESS, after a FAIL that is not retried (a non-retryable code, or the policy's attempts are
- * used up), or with the error that stopped it. Thread-safe and cold. Not part of the public API.
+ * causes a resubmission; a new attempt starts with a new OperationId. A submission answered
+ * with {@code DuplicateRequest} (the same work is already running as another operation) follows
+ * that operation instead. It ends after the first SUCCESS, after a FAIL that is not retried (a
+ * non-retryable code, or the policy's attempts are used up), with the error that stopped it, or
+ * at the overall deadline if one is set. Thread-safe and cold. Not part of the public API.
  */
-public final class Resubmitter {
+final class Resubmitter {
+
+    private static final Logger log = LoggerFactory.getLogger(Resubmitter.class);
 
     private final WatchSettings settings;
     private final OperationPoller poller;
 
-    public Resubmitter(WatchSettings settings, OperationPoller poller) {
+    Resubmitter(WatchSettings settings, OperationPoller poller) {
         this.settings = settings;
         this.poller = poller;
     }
 
-    /** See the class documentation; {@code submission} must send a new request per subscription. */
-    public Flux<Operation> submitAndWatch(Mono<String> submission) {
-        Mono<String> validated = submission
-                .onErrorMap(FailureClassifier::unwrap)
-                .map(id -> Arguments.operationId(id, "the OperationId returned by the submission"));
-        Flux<Operation> oneAttempt = poller.watch(validated, null)
-                .handle((operation, sink) -> {
-                    sink.next(operation);
-                    if (isRetryableFail(operation)) {
-                        // An error is how retryWhen learns to resubscribe; it never escapes.
-                        sink.error(new RetryableFailure(operation));
-                    }
-                });
+    /**
+     * See the class documentation; {@code submission} must send a new request per subscription.
+     *
+     * @param ownerAccount the account that owns a shared namespace, or null for the caller's own
+     */
+    Flux<Operation> submitAndWatch(Mono<String> submission, String ownerAccount) {
         return Flux.defer(() -> {
             Scheduler scheduler = settings.scheduler().get();
+            SubmitState state = new SubmitState(scheduler.now(TimeUnit.NANOSECONDS));
+            Mono<String> validated = submission
+                    .doOnSubscribe(s -> state.submissions.incrementAndGet())
+                    .onErrorMap(FailureClassifier::unwrap)
+                    .onErrorResume(DuplicateRequestException.class, this::followDuplicate)
+                    .map(id -> Arguments.operationId(id, "the OperationId returned by the submission"))
+                    .doOnNext(id -> state.operationId = id);
+            Flux<Operation> oneAttempt = poller.watch(validated, ownerAccount)
+                    .handle((operation, sink) -> {
+                        sink.next(operation);
+                        if (isRetryableFail(operation)) {
+                            // An error is how retryWhen learns to resubscribe; it never escapes.
+                            sink.error(new RetryableFailure(operation));
+                        }
+                    });
             Retry.AsyncContext<Object> context = settings.resubmission().asyncContext();
             AtomicInteger attempt = new AtomicInteger(1);
-            return oneAttempt.retryWhen(reactor.util.retry.Retry.from(signals -> signals
+            Flux<Operation> attempts = oneAttempt.retryWhen(reactor.util.retry.Retry.from(signals -> signals
                     .<Long>handle((signal, sink) -> {
                         Throwable failure = signal.failure();
                         Operation failed = failure instanceof RetryableFailure rf ? rf.operation : null;
@@ -72,16 +89,65 @@ public final class Resubmitter {
                     })
                     .concatMap(waitMillis -> Mono.delay(Duration.ofMillis(waitMillis), scheduler))))
                     .doOnNext(operation -> {
+                        state.lastObserved = operation;
                         if (operation.status() == OperationStatus.SUCCESS) {
                             context.onComplete(); // for the Retry's metrics and events
                         }
                     });
+            return withOverallDeadline(attempts, state, scheduler);
         });
+    }
+
+    /**
+     * A {@code DuplicateRequest} names the operation already doing this work (a create or a
+     * registration sent twice, a retry of a request whose answer was lost): follow it rather
+     * than fail. Without a {@code DuplicateOperationId} there is nothing to follow.
+     */
+    private Mono<String> followDuplicate(DuplicateRequestException duplicate) {
+        String operationId = duplicate.duplicateOperationId();
+        if (operationId == null || operationId.isBlank()) {
+            return Mono.error(duplicate);
+        }
+        log.debug("Submission answered DuplicateRequest; following operation {}", operationId);
+        settings.listener().onDuplicate(operationId, duplicate);
+        return Mono.just(operationId);
+    }
+
+    /**
+     * The overall deadline, if set, over all attempts and the waits between them: one deadline
+     * from subscription that fires even while a request hangs (the timeout for each next
+     * emission is a delay of only the time that is left).
+     */
+    private Flux<Operation> withOverallDeadline(Flux<Operation> attempts, SubmitState state, Scheduler scheduler) {
+        Duration overall = settings.overallTimeout();
+        if (overall == null) {
+            return attempts;
+        }
+        long deadline = state.startNanos + overall.toNanos();
+        Flux<Operation> expired = Flux.defer(() -> Flux.error(new OperationTimeoutException(
+                state.operationId, state.lastObserved, overall, Math.max(1, state.submissions.get()))));
+        return attempts.timeout(
+                Mono.delay(overall, scheduler),
+                emitted -> Mono.delay(Duration.ofNanos(
+                        Math.max(0L, deadline - scheduler.now(TimeUnit.NANOSECONDS))), scheduler),
+                expired);
     }
 
     private static boolean isRetryableFail(Operation operation) {
         return operation.status() == OperationStatus.FAIL
                 && OperationFailedException.isRetryableErrorCode(operation.errorCode());
+    }
+
+    /** What one submitAndWatch knows, for its overall timeout message. */
+    private static final class SubmitState {
+        final long startNanos;
+        final AtomicInteger submissions = new AtomicInteger();
+        volatile String operationId;
+        volatile Operation lastObserved;
+
+        SubmitState(long startNanos) {
+            this.startNanos = startNanos;
+        }
     }
 
     /** Carries a retryable FAIL from the attempt to the retry policy. */

@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationType;
  *
  * <pre>{@code
  * client.script("op-1")
- *     .submitted().throttle().pending().serverError(503).success();
+ *     .submitted().throttle().pending().serverError(503).garbageBody().success();
  * }</pre>
  *
  * <p>Thread-safe: steps may be added while a watch runs.
@@ -90,6 +90,16 @@ public final class OperationScript {
     /** Fails as a connection reset does: an SdkClientException caused by an IOException. */
     public OperationScript ioError() {
         return error(SdkErrors::connectionReset);
+    }
+
+    /** Answers with a body the SDK cannot parse ({@link SdkErrors#unparsableBody()}). */
+    public OperationScript garbageBody() {
+        return error(SdkErrors::unparsableBody);
+    }
+
+    /** Answers with a member of the wrong type ({@link SdkErrors#wronglyTypedBody()}). */
+    public OperationScript wronglyTypedBody() {
+        return error(SdkErrors::wronglyTypedBody);
     }
 
     /** Answers with OperationNotFound, as Cloud Map may right after a submission. */

@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.servicediscovery.model.UpdateServiceRespo
  *
  * <ul>
  *   <li>GetOperation answers from the {@link OperationScript} of the requested ID, one step per
- *       call (statuses, throttles, 5xx, I/O errors, not-found, hangs); an ID with no script
+ *       call (statuses, throttles, 5xx, I/O errors, unparsable bodies, not-found, hangs); an ID with no script
  *       answers OperationNotFound.</li>
  *   <li>The mutating calls that start operations (RegisterInstance, DeregisterInstance,
  *       Create*Namespace, DeleteNamespace, UpdateService) answer from one shared queue of
@@ -131,6 +131,18 @@ public final class ScriptedServiceDiscoveryClient implements ServiceDiscoveryAsy
         }
     }
 
+    /**
+     * Forgets the requests recorded so far and the hung requests that have ended (cancelled),
+     * so that a long test (thousands of watches, a leak check) holds only what is in flight.
+     * Scripts and submission answers are kept.
+     */
+    public void forgetHistory() {
+        requests.clear();
+        synchronized (hung) {
+            hung.removeIf(CompletableFuture::isDone);
+        }
+    }
+
     @Override
     public CompletableFuture<GetOperationResponse> getOperation(GetOperationRequest request) {
         requests.add(request);
@@ -213,6 +225,15 @@ public final class ScriptedServiceDiscoveryClient implements ServiceDiscoveryAsy
         /** The next submission is throttled (HTTP 400 ThrottlingException). */
         public Submissions throttle() {
             return error(() -> SdkErrors.throttling("submission"));
+        }
+
+        /**
+         * The next submission is answered {@code DuplicateRequest}: the same work already runs
+         * as {@code duplicateOperationId}.
+         */
+        public Submissions duplicateRequest(String duplicateOperationId) {
+            Objects.requireNonNull(duplicateOperationId, "duplicateOperationId");
+            return error(() -> SdkErrors.duplicateRequest(duplicateOperationId));
         }
 
         /** The next submission fails with this exception, made when the request arrives. */

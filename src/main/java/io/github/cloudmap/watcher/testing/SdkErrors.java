@@ -1,8 +1,10 @@
 package io.github.cloudmap.watcher.testing;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.servicediscovery.model.DuplicateRequestException;
 import software.amazon.awssdk.services.servicediscovery.model.OperationNotFoundException;
 import software.amazon.awssdk.services.servicediscovery.model.ServiceDiscoveryException;
 
@@ -38,6 +40,20 @@ public final class SdkErrors {
                 .build();
     }
 
+    /**
+     * HTTP 400 {@code DuplicateRequest}: the same work already runs as {@code duplicateOperationId}
+     * (null for an answer without one).
+     */
+    public static DuplicateRequestException duplicateRequest(String duplicateOperationId) {
+        String message = "The operation is already in progress as " + duplicateOperationId;
+        return (DuplicateRequestException) DuplicateRequestException.builder()
+                .duplicateOperationId(duplicateOperationId)
+                .statusCode(400)
+                .message(message)
+                .awsErrorDetails(details("DuplicateRequest", message))
+                .build();
+    }
+
     /** An HTTP 400 {@code InvalidInput}: a client error that must not be retried. */
     public static ServiceDiscoveryException invalidInput(String message) {
         return serviceError(400, "InvalidInput", message);
@@ -48,6 +64,35 @@ public final class SdkErrors {
         return SdkClientException.builder()
                 .message("Unable to execute HTTP request: Connection reset by peer")
                 .cause(new IOException("Connection reset by peer"))
+                .build();
+    }
+
+    /**
+     * A body the SDK cannot parse (HTTP 200 with "not json{", or an HTML error page from a
+     * proxy): the SDK 2.40 client fails with an {@link SdkClientException} "Unable to execute
+     * HTTP request" around an {@link UncheckedIOException} around its JSON parser's
+     * {@link IOException} (its shaded Jackson's {@code JsonParseException}), as measured against
+     * a loopback server. An I/O failure, so a watcher treats it as transient.
+     */
+    public static SdkClientException unparsableBody() {
+        String parser = "Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token"
+                + " 'null', 'true' or 'false')";
+        return SdkClientException.builder()
+                .message("Unable to execute HTTP request: " + parser)
+                .cause(new UncheckedIOException(new IOException(parser)))
+                .build();
+    }
+
+    /**
+     * A well-formed body with a member of the wrong type ({@code "CreateDate": "yesterday"}): the
+     * SDK fails with an {@link SdkClientException} "Unable to parse date" around a
+     * {@link NumberFormatException}; nothing about it is transient.
+     */
+    public static SdkClientException wronglyTypedBody() {
+        return SdkClientException.builder()
+                .message("Unable to parse date : yesterday")
+                .cause(new NumberFormatException("Character y is neither a decimal digit number, decimal point,"
+                        + " nor \"e\" notation exponential mark."))
                 .build();
     }
 

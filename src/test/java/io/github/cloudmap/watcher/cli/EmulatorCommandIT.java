@@ -77,6 +77,7 @@ class EmulatorCommandIT {
     void printsItsEndpointAndHowToRunTheToolAndServesTheSdk() throws Exception {
         URI endpoint = startEmulator("--seed", "3");
 
+        assertThat(emulatorOut.toString()).contains(", seed 3, ");
         assertThat(emulatorOut.toString()).contains("aws servicediscovery get-operation --endpoint-url " + endpoint)
                 .contains("data-127.0.0.1 does not resolve")
                 .contains("export AWS_DISABLE_HOST_PREFIX_INJECTION=true")
@@ -97,6 +98,23 @@ class EmulatorCommandIT {
         assertThat(exit).isZero();
         assertThat(watchOut.toString().lines().reduce((a, b) -> b).orElseThrow())
                 .contains("\"status\":\"SUCCESS\"", "\"NAMESPACE\":\"ns-");
+    }
+
+    @Test
+    void withoutASeedItDrawsOneAndPrintsItSoIdsDifferAfterARestart() throws Exception {
+        startEmulator();
+        Matcher seed = Pattern.compile(", seed (-?\\d+), ").matcher(emulatorOut.toString());
+        assertThat(seed.find()).as(emulatorOut.toString()).isTrue();
+        String first = createNamespace("first.local");
+        command.stop();
+        assertThat(running.get(15, TimeUnit.SECONDS)).isZero();
+        client.close();
+
+        emulatorOut.getBuffer().setLength(0);
+        startEmulator();
+        assertThat(emulatorOut.toString()).doesNotContain(", seed " + seed.group(1) + ", ");
+        assertThat(createNamespace("first.local")).as("a restarted emulator hands out new operation IDs")
+                .isNotEqualTo(first);
     }
 
     @Test

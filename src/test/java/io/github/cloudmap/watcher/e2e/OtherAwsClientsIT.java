@@ -19,12 +19,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.services.servicediscovery.model.HealthStatus;
 
 /**
  * The emulator speaks to AWS clients other than ours with no special flags: the AWS CLI and
  * boto3, each given only {@code --endpoint-url}. The one exception is DiscoverInstances, whose
  * host prefix {@code data-} these clients prepend even to a custom endpoint: it needs host prefix
- * injection turned off, as {@code cloudmap-watcher emulator} prints. CI installs both (.ci/run);
+ * injection turned off, as {@code cloudmap-watcher emulator} prints. The CLI covers health (custom
+ * and Route 53, with a fault) and tags too. CI installs both (.ci/run);
  * a machine without them skips these tests rather than failing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -116,6 +118,87 @@ class OtherAwsClientsIT {
         assertThat(result.exitCode).as(result.stderr).isZero();
         JsonNode instances = JSON.readTree(result.stdout).path("Instances");
         assertThat(instances.findValuesAsText("InstanceId")).containsExactly("i-cli");
+    }
+
+    @Test
+    void theAwsCliSetsCustomHealthAndReadsRoute53HealthFromAFault() throws Exception {
+        assumeTrue(onPath("aws"), "the AWS CLI is not installed");
+        String namespaceId = awaitSuccess(aws("servicediscovery", "create-http-namespace", "--name", "cli-health")
+                .path("OperationId").asText()).path("Targets").path("NAMESPACE").asText();
+        String custom = aws("servicediscovery", "create-service", "--name", "jobs", "--namespace-id", namespaceId,
+                "--health-check-custom-config", "{}").path("Service").path("Id").asText();
+        awaitSuccess(aws("servicediscovery", "register-instance", "--service-id", custom, "--instance-id", "i-sick",
+                "--attributes", "AWS_INIT_HEALTH_STATUS=UNHEALTHY").path("OperationId").asText());
+        awaitSuccess(aws("servicediscovery", "register-instance", "--service-id", custom, "--instance-id", "i-well",
+                "--attributes", "zone=a").path("OperationId").asText());
+
+        JsonNode before = aws("servicediscovery", "get-instances-health-status", "--service-id", custom).path("Status");
+        assertThat(before.path("i-sick").asText()).isEqualTo("UNHEALTHY");
+        assertThat(before.path("i-well").asText()).isEqualTo("HEALTHY");
+        List<String> discoverHealthy = List.of("aws", "servicediscovery", "discover-instances", "--namespace-name",
+                "cli-health", "--service-name", "jobs", "--health-status", "HEALTHY", "--endpoint-url",
+                emulator.endpoint().toString(), "--output", "json");
+        Result healthy = run(discoverHealthy, Map.of("AWS_DISABLE_HOST_PREFIX_INJECTION", "true"));
+        assertThat(healthy.exitCode).as(healthy.stderr).isZero();
+        assertThat(JSON.readTree(healthy.stdout).path("Instances").findValuesAsText("InstanceId"))
+                .containsExactly("i-well");
+
+        aws("servicediscovery", "update-instance-custom-health-status", "--service-id", custom, "--instance-id",
+                "i-sick", "--status", "HEALTHY");
+        assertThat(aws("servicediscovery", "get-instances-health-status", "--service-id", custom)
+                .path("Status").path("i-sick").asText()).isEqualTo("HEALTHY");
+
+        String checked = aws("servicediscovery", "create-service", "--name", "web", "--namespace-id", namespaceId,
+                "--health-check-config", "Type=HTTP,ResourcePath=/health").path("Service").path("Id").asText();
+        awaitSuccess(aws("servicediscovery", "register-instance", "--service-id", checked, "--instance-id", "i-web",
+                "--attributes", "AWS_INSTANCE_IPV4=10.0.0.5,AWS_INSTANCE_PORT=8080").path("OperationId").asText());
+        emulator.faults().instanceHealth(checked, "i-web", HealthStatus.UNHEALTHY);
+        assertThat(aws("servicediscovery", "get-instances-health-status", "--service-id", checked)
+                .path("Status").path("i-web").asText()).isEqualTo("UNHEALTHY");
+        Result notCustom = run(List.of("aws", "servicediscovery", "update-instance-custom-health-status",
+                "--service-id", checked, "--instance-id", "i-web", "--status", "HEALTHY",
+                "--endpoint-url", emulator.endpoint().toString()));
+        assertThat(notCustom.exitCode).isNotZero();
+        assertThat(notCustom.stderr).contains("CustomHealthNotFound");
+        Result noPort = run(List.of("aws", "servicediscovery", "register-instance", "--service-id", checked,
+                "--instance-id", "i-noport", "--attributes", "AWS_INSTANCE_IPV4=10.0.0.6",
+                "--endpoint-url", emulator.endpoint().toString()));
+        assertThat(noPort.exitCode).isNotZero();
+        assertThat(noPort.stderr).contains("InvalidInput").contains("AWS_INSTANCE_PORT");
+    }
+
+    @Test
+    void theAwsCliTagsNamespacesAndServices() throws Exception {
+        assumeTrue(onPath("aws"), "the AWS CLI is not installed");
+        String namespaceId = awaitSuccess(aws("servicediscovery", "create-http-namespace", "--name", "cli-tags",
+                "--tags", "Key=team,Value=platform").path("OperationId").asText())
+                .path("Targets").path("NAMESPACE").asText();
+        String namespaceArn = aws("servicediscovery", "get-namespace", "--id", namespaceId)
+                .path("Namespace").path("Arn").asText();
+        assertThat(aws("servicediscovery", "list-tags-for-resource", "--resource-arn", namespaceArn)
+                .path("Tags").toString()).isEqualTo("[{\"Key\":\"team\",\"Value\":\"platform\"}]");
+
+        String serviceArn = aws("servicediscovery", "create-service", "--name", "api", "--namespace-id", namespaceId)
+                .path("Service").path("Arn").asText();
+        aws("servicediscovery", "tag-resource", "--resource-arn", serviceArn, "--tags", "Key=tier,Value=gold",
+                "Key=owner,Value=cli");
+        aws("servicediscovery", "untag-resource", "--resource-arn", serviceArn, "--tag-keys", "owner");
+        assertThat(aws("servicediscovery", "list-tags-for-resource", "--resource-arn", serviceArn)
+                .path("Tags").findValuesAsText("Key")).containsExactly("tier");
+
+        List<String> tooMany = new ArrayList<>(List.of("aws", "servicediscovery", "tag-resource", "--resource-arn",
+                serviceArn, "--endpoint-url", emulator.endpoint().toString(), "--tags"));
+        for (int i = 0; i < 50; i++) {
+            tooMany.add("Key=k" + i + ",Value=v");
+        }
+        Result refused = run(tooMany);
+        assertThat(refused.exitCode).isNotZero();
+        assertThat(refused.stderr).contains("TooManyTagsException");
+        Result unknown = run(List.of("aws", "servicediscovery", "list-tags-for-resource", "--resource-arn",
+                serviceArn.replaceAll("srv-.*", "srv-nope000000000000"), "--endpoint-url",
+                emulator.endpoint().toString()));
+        assertThat(unknown.exitCode).isNotZero();
+        assertThat(unknown.stderr).contains("ResourceNotFoundException");
     }
 
     /** Polls get-operation with the CLI until SUCCESS (bounded); fails on FAIL or after 20 s. */

@@ -67,7 +67,7 @@ class WatcherEndToEndIT {
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder())
-                // The watcher is the one retry layer (README: "Retries on retries").
+                // The watcher is the one retry layer (docs/configuration.md: "Retries on retries").
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
                         .apiCallAttemptTimeout(Duration.ofSeconds(10)))
                 .build();

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.servicediscovery.model.HealthStatus;
 import software.amazon.awssdk.services.servicediscovery.model.OperationType;
 
 class FaultInjectorTest {
@@ -139,5 +140,42 @@ class FaultInjectorTest {
         faults.throttleNext("*", 1);
         assertThat(ActionDispatcher.MODEL_OPERATIONS).hasSize(30);
         assertThat(faults.decide("DiscoverInstancesRevision").error().type()).isEqualTo("RequestLimitExceeded");
+    }
+
+    @Test
+    void instanceHealthIsKeyedByServiceIdOrArnAndInstanceAndEndsWithHealthyOrReset() {
+        faults.instanceHealth("arn:aws:servicediscovery:us-east-1:123456789012:service/srv-a", "i-1",
+                HealthStatus.UNHEALTHY);
+        faults.instanceHealth("srv-a", "i-2", HealthStatus.UNKNOWN);
+        assertThat(faults.route53Health("srv-a", "i-1")).contains("UNHEALTHY");
+        assertThat(faults.route53Health("srv-a", "i-2")).contains("UNKNOWN");
+        assertThat(faults.route53Health("srv-b", "i-1")).isEmpty();
+
+        faults.instanceHealth("srv-a", "i-1", HealthStatus.HEALTHY);
+        assertThat(faults.route53Health("srv-a", "i-1")).isEmpty();
+        faults.reset();
+        assertThat(faults.route53Health("srv-a", "i-2")).isEmpty();
+    }
+
+    @Test
+    void instanceHealthRefusesBlankIdsAndAStatusTheSdkDoesNotKnow() {
+        assertThatThrownBy(() -> faults.instanceHealth(" ", "i-1", HealthStatus.UNHEALTHY))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not be blank");
+        assertThatThrownBy(() -> faults.instanceHealth("srv-a", "i-1", HealthStatus.UNKNOWN_TO_SDK_VERSION))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("HEALTHY, UNHEALTHY or UNKNOWN");
+        assertThatThrownBy(() -> faults.instanceHealth("srv-a", null, HealthStatus.UNHEALTHY))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("instanceId");
+    }
+
+    @Test
+    void realisticLimitsIncludeThePublishedDiscoverInstancesRevisionLimit() {
+        faults.realisticLimits();
+        for (int i = 0; i < 3000; i++) {
+            assertThat(faults.decide("DiscoverInstancesRevision").kind()).isEqualTo(FaultDecision.Kind.NONE);
+        }
+        assertThat(faults.decide("DiscoverInstancesRevision").error().type()).isEqualTo("RequestLimitExceeded");
+        clock.advance(Duration.ofMillis(1));
+        assertThat(faults.decide("DiscoverInstancesRevision").kind()).as("3 tokens a millisecond")
+                .isEqualTo(FaultDecision.Kind.NONE);
     }
 }

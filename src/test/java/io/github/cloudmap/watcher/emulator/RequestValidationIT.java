@@ -169,6 +169,39 @@ class RequestValidationIT {
         assertThat(listed).extracting(ServiceSummary::id).containsExactly(id);
     }
 
+    /** Malformed requests to the health, tagging, attribute and revision calls: InvalidInput naming the member. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "GetInstancesHealthStatus|{\"ServiceId\":\"$S\",\"Instances\":[]}|Instances",
+        "GetInstancesHealthStatus|{\"ServiceId\":\"$S\",\"Instances\":\"i-1\"}|Instances",
+        "GetInstancesHealthStatus|{\"ServiceId\":\"$S\",\"Instances\":[7]}|Instances.1",
+        "GetInstancesHealthStatus|{\"ServiceId\":\"$S\",\"MaxResults\":0}|MaxResults",
+        "GetInstancesHealthStatus|{\"ServiceId\":\"$S\",\"NextToken\":\"bogus\"}|NextToken",
+        "UpdateInstanceCustomHealthStatus|{\"ServiceId\":\"$S\",\"InstanceId\":\"i-1\"}|Status",
+        "UpdateInstanceCustomHealthStatus|{\"ServiceId\":\"$S\",\"InstanceId\":\"i-1\",\"Status\":\"UNKNOWN\"}"
+                + "|Status",
+        "TagResource|{\"ResourceARN\":\"$A\"}|Tags",
+        "TagResource|{\"ResourceARN\":\"$A\",\"Tags\":[{\"Key\":\"k\",\"Value\":null}]}|Tags.1.Value",
+        "TagResource|{\"ResourceARN\":\"$A\",\"Tags\":[{\"Value\":\"v\"}]}|Tags.1.Key",
+        "TagResource|{\"Tags\":[]}|ResourceARN",
+        "UntagResource|{\"ResourceARN\":\"$A\"}|TagKeys",
+        "UntagResource|{\"ResourceARN\":\"$A\",\"TagKeys\":[\"\"]}|TagKeys.1",
+        "ListTagsForResource|{\"ResourceARN\":5}|ResourceARN",
+        "UpdateServiceAttributes|{\"ServiceId\":\"$S\",\"Attributes\":{\"k\":1}}|Attributes.k",
+        "UpdateServiceAttributes|{\"ServiceId\":\"$S\"}|Attributes",
+        "DeleteServiceAttributes|{\"ServiceId\":\"$S\",\"Attributes\":\"k\"}|Attributes",
+        "GetServiceAttributes|{}|ServiceId",
+        "DiscoverInstancesRevision|{\"NamespaceName\":\"shop\",\"ServiceName\":\"-bad-\"}|ServiceName",
+        "DiscoverInstancesRevision|{\"NamespaceName\":\"shop\",\"ServiceName\":\"cart\",\"OwnerAccount\":\"1\"}"
+                + "|OwnerAccount",
+    })
+    void theHealthTaggingAttributeAndRevisionCallsCheckEveryMember(String actionBodyAndMention) throws Exception {
+        String serviceId = createService(httpNamespace, "cart", ",\"HealthCheckCustomConfig\":{}");
+        String arn = join(client.getService(r -> r.id(serviceId))).service().arn();
+        String[] parts = actionBodyAndMention.split("\\|");
+        assertInvalidInput(post(parts[0], parts[1].replace("$S", serviceId).replace("$A", arn)), parts[2]);
+    }
+
     @Test
     void customHealthCheckFailureThresholdIsAlwaysOneAsTheModelSays() throws Exception {
         String id = createService(httpNamespace, "custom", ",\"HealthCheckCustomConfig\":{\"FailureThreshold\":7}");
@@ -181,7 +214,7 @@ class RequestValidationIT {
         String dnsService = createService(privateNamespace, "api",
                 ",\"DnsConfig\":{\"DnsRecords\":[{\"Type\":\"A\",\"TTL\":60}]}");
         String checked = createService(publicNamespace, "checked", ",\"HealthCheckConfig\":{\"Type\":\"HTTP\"}");
-        String custom = createService(httpNamespace, "custom", ",\"HealthCheckCustomConfig\":{}");
+        String custom = createService(publicNamespace, "custom", ",\"HealthCheckCustomConfig\":{}");
 
         assertInvalidInput(post("UpdateService", "{\"Id\":\"" + dnsService
                 + "\",\"Service\":{\"DnsConfig\":{\"DnsRecords\":[{\"Type\":\"A\",\"TTL\":\"x\"}]}}}"), "TTL");

@@ -27,10 +27,10 @@ class OperationPollerTest {
     private final VirtualTimeScheduler scheduler = VirtualTimeScheduler.create();
     private final OperationPoller poller = new OperationPoller(new WatchSettings(client,
             Duration.ofMillis(500), Duration.ofSeconds(10), 2.0, 2.0, 0.0, Random::new,
-            Duration.ofMinutes(5), () -> scheduler, Duration.ofSeconds(20),
+            Duration.ofMinutes(5), null, () -> scheduler, Duration.ofSeconds(20),
             io.github.resilience4j.retry.Retry.of("t", OperationWatcherBuilder.defaultTransientRetry()),
             io.github.resilience4j.retry.Retry.of("r", OperationWatcherBuilder.defaultResubmission()),
-            null, WatchListener.NONE));
+            null, WatchListener.NONE, null));
 
     @Test
     void theRegistryForgetsLoopsThatFinished() {

@@ -3,9 +3,12 @@ package io.github.cloudmap.watcher.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.servicediscovery.model.GetOperationResponse;
 import software.amazon.awssdk.services.servicediscovery.model.OperationNotFoundException;
 import software.amazon.awssdk.services.servicediscovery.model.OperationStatus;
@@ -82,5 +85,38 @@ class ScriptedServiceDiscoveryClientTest {
         assertThatThrownBy(() -> client.script("op-1").serverError(404)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("5xx");
         assertThatThrownBy(() -> client.script(null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void unparsableAndWronglyTypedBodiesFailAsTheSdkDoes() {
+        client.script("op-1").garbageBody().wronglyTypedBody();
+
+        // Measured with SDK 2.40.2 against a loopback server answering HTTP 200 "not json{":
+        // SdkClientException < UncheckedIOException < the JSON parser's IOException.
+        assertThatThrownBy(() -> get("op-1")).isInstanceOf(CompletionException.class)
+                .cause().isInstanceOf(SdkClientException.class).hasMessageStartingWith("Unable to execute HTTP request")
+                .cause().isInstanceOf(UncheckedIOException.class)
+                .cause().isInstanceOf(IOException.class);
+        // ... and for {"CreateDate": "yesterday"}: "Unable to parse date" < NumberFormatException.
+        assertThatThrownBy(() -> get("op-1")).cause().isInstanceOf(SdkClientException.class)
+                .hasMessageContaining("Unable to parse date").cause().isInstanceOf(NumberFormatException.class);
+    }
+
+    @Test
+    void forgettingTheHistoryKeepsScriptsAndWhatIsInFlight() {
+        client.script("op-1").submitted().hang();
+        get("op-1");
+        CompletableFuture<GetOperationResponse> cancelled = client.getOperation(b -> b.operationId("op-1"));
+        cancelled.cancel(true);
+        CompletableFuture<GetOperationResponse> inFlight = client.getOperation(b -> b.operationId("op-1"));
+
+        client.forgetHistory();
+
+        assertThat(client.requests()).isEmpty();
+        assertThat(client.cancelledRequests()).isZero();
+        assertThat(client.hangingRequests()).isEqualTo(1);
+        inFlight.cancel(true);
+        assertThat(client.cancelledRequests()).isEqualTo(1);
+        assertThat(client.getOperation(b -> b.operationId("op-1"))).isNotDone();
     }
 }

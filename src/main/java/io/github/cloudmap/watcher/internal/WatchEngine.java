@@ -1,0 +1,49 @@
+package io.github.cloudmap.watcher.internal;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import software.amazon.awssdk.services.servicediscovery.model.Operation;
+
+/**
+ * The one door from the public {@code OperationWatcher} into the implementation: the poll
+ * loops, their registry and the resubmission stay package-private behind it. Public only because
+ * Java has no access between packages short of it; it takes {@link WatchSettings}, whose
+ * constructor validates every value, so no path skips validation.
+ *
+ * <p>Thread-safe. Not part of the public API.
+ */
+public final class WatchEngine {
+
+    private final OperationPoller poller;
+    private final Resubmitter resubmitter;
+
+    /** @param settings validated by their own constructor */
+    public WatchEngine(WatchSettings settings) {
+        this.poller = new OperationPoller(settings);
+        this.resubmitter = new Resubmitter(settings, poller);
+    }
+
+    /**
+     * Watches an operation whose ID and owner account the caller has validated.
+     *
+     * @param ownerAccount the account that owns a shared namespace, or null for the caller's own
+     */
+    public Flux<Operation> watch(String operationId, String ownerAccount) {
+        return poller.watch(Mono.just(operationId), ownerAccount);
+    }
+
+    /**
+     * Submits, watches and resubmits (see {@link Resubmitter}).
+     *
+     * @param submission sends a new request per subscription and yields its OperationId
+     * @param ownerAccount the account that owns a shared namespace, or null for the caller's own
+     */
+    public Flux<Operation> submitAndWatch(Mono<String> submission, String ownerAccount) {
+        return resubmitter.submitAndWatch(submission, ownerAccount);
+    }
+
+    /** How many poll loops run now; for tests and metrics. */
+    public int runningLoops() {
+        return poller.runningLoops();
+    }
+}
