@@ -48,7 +48,21 @@ public class OperationTimeoutException extends RuntimeException {
      * @throws NullPointerException if {@code timeout} is null
      */
     public OperationTimeoutException(String operationId, Operation lastObserved, Duration timeout) {
-        this(operationId, lastObserved, timeout, false, 1);
+        this(operationId, lastObserved, timeout, false, 1, null);
+    }
+
+    /**
+     * A watch's deadline, with what else the watch knew when it passed.
+     *
+     * @param operationId the watched operation, or null if the submission itself timed out
+     * @param lastObserved the last state seen, or null
+     * @param timeout the deadline that was reached
+     * @param detail what else the watch knew when the deadline passed (e.g. that its requests
+     *        were waiting for the rate budget), or null
+     * @throws NullPointerException if {@code timeout} is null
+     */
+    public OperationTimeoutException(String operationId, Operation lastObserved, Duration timeout, String detail) {
+        this(operationId, lastObserved, timeout, false, 1, detail);
     }
 
     /**
@@ -63,13 +77,13 @@ public class OperationTimeoutException extends RuntimeException {
      */
     public OperationTimeoutException(String operationId, Operation lastObserved, Duration overallTimeout,
                                      int attempts) {
-        this(operationId, lastObserved, overallTimeout, true, attempts);
+        this(operationId, lastObserved, overallTimeout, true, attempts, null);
     }
 
     private OperationTimeoutException(String operationId, Operation lastObserved, Duration timeout,
-                                      boolean overall, int attempts) {
+                                      boolean overall, int attempts, String detail) {
         super(describe(operationId, lastObserved, Objects.requireNonNull(timeout, "timeout"), overall,
-                positiveAttempts(attempts)));
+                positiveAttempts(attempts)) + (detail == null ? "" : "; " + detail));
         this.operationId = operationId;
         this.lastObserved = lastObserved;
         this.lastSnapshot = OperationSnapshot.of(lastObserved);

@@ -7,9 +7,11 @@ import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClient;
 import software.amazon.awssdk.services.servicediscovery.model.DuplicateRequestException;
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
@@ -66,11 +68,13 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationStatus;
  * no overall deadline for {@code submitAndWatch}; delays on {@link Schedulers#parallel()}. Poll
  * intervals and deadlines below 10 ms are refused.
  *
- * <p><b>Retries on retries.</b> The SDK client retries on its own (3 attempts in its standard
- * mode, throttling included), below this watcher's retries: with the client's defaults one
- * failing poll can send up to 3 x 3 requests. For watchers, build the client with
- * {@code retryStrategy(AwsRetryStrategy.doNotRetry())} (or a low attempt count) so that this
- * watcher, which knows the deadline and backs off per watch, is the one layer that retries.
+ * <p><b>One retry layer, one rate budget.</b> Every GetOperation the watcher sends carries
+ * its own per-request configuration: the SDK does not retry it, whatever retry strategy the
+ * client has, so the watcher (which knows the deadline, backs off per watch and draws every
+ * retry from its rate budget) is the one layer that retries, and its User-Agent says
+ * {@code cloudmap-operation-watcher/<version>}. Apply {@link #requestOverrides()} to your
+ * submissions for the same. Every poll draws from the client's adaptive
+ * {@linkplain RequestBudget rate budget} (see {@link OperationWatcherBuilder#pollBudget}).
  *
  * <p>Immutable and thread-safe: build one and share it across the application.
  */
@@ -229,6 +233,35 @@ public final class OperationWatcher {
         return statuses.last().flatMap(operation -> operation.status() == OperationStatus.SUCCESS
                 ? Mono.just(operation)
                 : Mono.error(new OperationFailedException(operation)));
+    }
+
+    /**
+     * The per-request configuration the watcher puts on its own GetOperation requests, for your
+     * submissions: the SDK does not retry the request (so the watcher, whose resubmissions draw
+     * from the submission budget, is the one retry layer, whatever client you built), and the
+     * User-Agent carries {@code cloudmap-operation-watcher/<version>}.
+     *
+     * <pre>{@code
+     * watcher.submitAndAwait(Mono.fromFuture(() -> client.registerInstance(b -> b
+     *         .serviceId(serviceId).instanceId("i-1").attributes(attributes)
+     *         .overrideConfiguration(OperationWatcher.requestOverrides())))
+     *     .map(RegisterInstanceResponse::operationId));
+     * }</pre>
+     *
+     * @return a stateless, thread-safe configurer for {@code overrideConfiguration(...)}
+     */
+    public static Consumer<AwsRequestOverrideConfiguration.Builder> requestOverrides() {
+        return WatchEngine.requestOverrides();
+    }
+
+    /** The budget this watcher's GetOperation requests draw from (shared, by default, per client). */
+    public RequestBudget pollBudget() {
+        return settings.pollBudget();
+    }
+
+    /** The budget this watcher's submissions draw from (shared, by default, per client). */
+    public RequestBudget submissionBudget() {
+        return settings.submissionBudget();
     }
 
     /** The initial delay between polls. */

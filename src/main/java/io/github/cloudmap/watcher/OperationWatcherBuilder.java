@@ -1,9 +1,9 @@
 package io.github.cloudmap.watcher;
 
 import io.github.cloudmap.watcher.internal.Arguments;
+import io.github.cloudmap.watcher.internal.WatchEngine;
 import io.github.cloudmap.watcher.internal.WatchSettings;
 import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
@@ -86,7 +86,8 @@ public final class OperationWatcherBuilder {
     private Duration notFoundGrace;
     private Retry transientRetry = Retry.of(TRANSIENT_RETRY_NAME, defaultTransientRetry());
     private Retry resubmission = Retry.of(RESUBMISSION_NAME, defaultResubmission());
-    private RateLimiter rateLimiter;
+    private RequestBudget pollBudget;
+    private RequestBudget submissionBudget;
     private WatchListener listener = WatchListener.NONE;
     private Supplier<? extends Scheduler> deliveryScheduler;
 
@@ -351,26 +352,38 @@ public final class OperationWatcherBuilder {
     }
 
     /**
-     * A budget that every GetOperation of this watcher draws on (retries included), shared by
-     * all its watches: share one {@link RateLimiter} between watchers, or between the
-     * application's instances' budgets, to keep an account under Cloud Map's limits. A poll
-     * waits for its permit on the watcher's scheduler; when no permit comes within the
-     * limiter's {@code timeoutDuration}, the poll counts as throttled and the watch backs off.
-     * A permit is reserved when the poll is scheduled: a watch cancelled while it waits for
-     * its permit leaves that permit unused.
-     * Default: none (the watcher relies on backoff and the service's throttling).
+     * The budget every GetOperation of this watcher draws on, retries included; a poll is sent
+     * only once the budget grants it a permit, and waiting polls are served in the order they
+     * fell due. The wait runs on the watcher's scheduler, is cancelled with the watch, and is
+     * bounded by the watch's deadline.
+     *
+     * <p>Default: the adaptive budget of this client ({@link RequestBudget#adaptive()}), one per
+     * client and shared by every watcher built on it, so two watchers of one application do not
+     * each claim the account's whole quota. Pass one budget to several watchers to share it more
+     * widely, or {@link RequestBudget#unlimited()} to opt out.
      *
      * <pre>{@code
-     * RateLimiter budget = RateLimiter.of("cloudmap-getoperation", RateLimiterConfig.custom()
-     *     .limitForPeriod(50).limitRefreshPeriod(Duration.ofSeconds(1))
-     *     .timeoutDuration(Duration.ofSeconds(10)).build());
+     * RequestBudget polls = RequestBudget.adaptive(AdaptiveBudgetConfig.builder().maxRate(50).build());
+     * OperationWatcher watcher = OperationWatcher.builder(client).pollBudget(polls).build();
      * }</pre>
-     * The limiter keeps time with the system clock, not the watcher's scheduler.
      *
-     * @throws NullPointerException if {@code rateLimiter} is null
+     * @throws NullPointerException if {@code budget} is null
      */
-    public OperationWatcherBuilder rateLimiter(RateLimiter rateLimiter) {
-        this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter must not be null");
+    public OperationWatcherBuilder pollBudget(RequestBudget budget) {
+        this.pollBudget = Objects.requireNonNull(budget, "pollBudget must not be null");
+        return this;
+    }
+
+    /**
+     * The budget every submission of {@code submitAndWatch} draws on (resubmissions included):
+     * the mutating calls have their own quota (RegisterInstance about 50/s). Default: the
+     * adaptive submission budget of this client, shared by its watchers (starting at 10/s,
+     * ceiling 200/s); {@link RequestBudget#unlimited()} opts out.
+     *
+     * @throws NullPointerException if {@code budget} is null
+     */
+    public OperationWatcherBuilder submissionBudget(RequestBudget budget) {
+        this.submissionBudget = Objects.requireNonNull(budget, "submissionBudget must not be null");
         return this;
     }
 
@@ -399,7 +412,10 @@ public final class OperationWatcherBuilder {
         Duration grace = notFoundGrace != null ? notFoundGrace : min(DEFAULT_NOT_FOUND_GRACE, timeout);
         return new OperationWatcher(new WatchSettings(client, initial, max, multiplier,
                 throttleMultiplier, jitter, random, timeout, overallTimeout, scheduler, grace, transientRetry,
-                resubmission, rateLimiter, listener, deliveryScheduler));
+                resubmission,
+                pollBudget != null ? pollBudget : WatchEngine.defaultPollBudget(client),
+                submissionBudget != null ? submissionBudget : WatchEngine.defaultSubmissionBudget(client),
+                listener, deliveryScheduler));
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -1,5 +1,7 @@
 package io.github.cloudmap.watcher;
 
+import io.github.cloudmap.watcher.internal.WatchEngine;
+import java.util.Objects;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -46,6 +48,41 @@ public interface RequestBudget {
 
     /** How many acquisitions are waiting now. */
     int waiting();
+
+    /**
+     * How many times the budget has cut its rate after a throttled answer; 0 for a budget that
+     * does not adapt.
+     */
+    default long cuts() {
+        return 0L;
+    }
+
+    /**
+     * A new adaptive budget with {@linkplain AdaptiveBudgetConfig#defaults() the default
+     * settings}: what every watcher uses unless given another. Each call returns a new budget
+     * with its own state; share the instance to share the quota.
+     */
+    static RequestBudget adaptive() {
+        return adaptive(AdaptiveBudgetConfig.defaults());
+    }
+
+    /**
+     * A new adaptive budget: a token bucket whose rate is cut multiplicatively on a throttled
+     * answer (at most once per {@linkplain AdaptiveBudgetConfig#cutWindow() window}) and raised
+     * additively while requests succeed, between a floor and a ceiling, with one FIFO queue of
+     * waiting requests. See {@link AdaptiveBudgetConfig}.
+     *
+     * <pre>{@code
+     * RequestBudget polls = RequestBudget.adaptive(AdaptiveBudgetConfig.builder().maxRate(50).build());
+     * OperationWatcher a = OperationWatcher.builder(clientA).pollBudget(polls).build();
+     * OperationWatcher b = OperationWatcher.builder(clientB).pollBudget(polls).build();
+     * }</pre>
+     *
+     * @throws NullPointerException if {@code config} is null
+     */
+    static RequestBudget adaptive(AdaptiveBudgetConfig config) {
+        return WatchEngine.adaptiveBudget(Objects.requireNonNull(config, "config must not be null"), "requests");
+    }
 
     /**
      * A budget that grants every permit at once and learns nothing: the explicit opt-out, for a

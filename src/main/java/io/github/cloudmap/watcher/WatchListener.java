@@ -41,7 +41,16 @@ public interface WatchListener {
     /** A GetOperation request is about to be sent. */
     default void onPoll(String operationId) { }
 
-    /** A GetOperation call was throttled; the watch slows down and goes on. */
+    /**
+     * A GetOperation request waited for the watcher's {@linkplain RequestBudget rate budget}
+     * before it was sent: a local wait, not a throttle by the service (those are
+     * {@link #onThrottled}). Not called when the permit came at once.
+     *
+     * @param waited how long the request waited for its permit
+     */
+    default void onBudgetWait(String operationId, java.time.Duration waited) { }
+
+    /** A GetOperation call was throttled by the service; the watch slows down and goes on. */
     default void onThrottled(String operationId, Throwable error) { }
 
     /** A GetOperation call failed transiently (HTTP 5xx, I/O) and will be retried. */

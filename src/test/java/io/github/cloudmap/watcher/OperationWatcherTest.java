@@ -212,57 +212,6 @@ class OperationWatcherTest {
     }
 
     @Nested
-    class SharedRateBudget {
-
-        @Test
-        void pollsWaitForPermitsFromTheSharedLimiter() {
-            for (String id : List.of("op-1", "op-2", "op-3")) {
-                client.script(id).success();
-            }
-            // One permit a minute. The limiter keeps real time, which barely moves during the
-            // test, so each reservation waits (almost exactly) one more minute of virtual time.
-            io.github.resilience4j.ratelimiter.RateLimiter budget = io.github.resilience4j.ratelimiter.RateLimiter.of(
-                    "test", io.github.resilience4j.ratelimiter.RateLimiterConfig.custom()
-                            .limitForPeriod(1).limitRefreshPeriod(Duration.ofMinutes(1))
-                            .timeoutDuration(Duration.ofMinutes(5)).build());
-            OperationWatcher watcher = watcher().rateLimiter(budget).timeout(Duration.ofMinutes(10)).build();
-
-            StepVerifier.withVirtualTime(() -> Flux.merge(watcher.watch("op-1"), watcher.watch("op-2"),
-                            watcher.watch("op-3")).map(Operation::id))
-                    .expectNext("op-1")
-                    .thenAwait(Duration.ofSeconds(50))
-                    .then(() -> assertThat(client.getOperationRequests()).hasSize(1))
-                    .thenAwait(Duration.ofSeconds(10))
-                    .expectNextCount(1)
-                    .then(() -> assertThat(client.getOperationRequests()).hasSize(2))
-                    .thenAwait(Duration.ofMinutes(1))
-                    .expectNextCount(1)
-                    .verifyComplete();
-            assertThat(client.getOperationRequests()).hasSize(3);
-        }
-
-        @Test
-        void noPermitInTimeCountsAsThrottledAndTheWatchBacksOff() {
-            client.script("op-1").success();
-            client.script("op-2").success();
-            io.github.resilience4j.ratelimiter.RateLimiter budget = io.github.resilience4j.ratelimiter.RateLimiter.of(
-                    "test", io.github.resilience4j.ratelimiter.RateLimiterConfig.custom()
-                            .limitForPeriod(1).limitRefreshPeriod(Duration.ofHours(1))
-                            .timeoutDuration(Duration.ZERO).build());
-            OperationWatcher watcher = watcher().rateLimiter(budget).timeout(Duration.ofSeconds(30)).build();
-
-            StepVerifier.withVirtualTime(() -> Flux.merge(watcher.watch("op-1"),
-                            watcher.watch("op-2").onErrorResume(OperationTimeoutException.class, e -> Mono.empty()))
-                            .map(Operation::id))
-                    .expectNext("op-1")
-                    .thenAwait(Duration.ofSeconds(30))
-                    .verifyComplete();
-            assertThat(client.getOperationRequests()).hasSize(1);
-            assertThat(polls.throttled.get()).isGreaterThan(1);
-        }
-    }
-
-    @Nested
     class Rule2Backoff {
 
         @Test

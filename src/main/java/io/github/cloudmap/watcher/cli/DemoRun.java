@@ -130,7 +130,8 @@ final class DemoRun {
 
     private String createNamespace(String name) {
         Mono<String> submission = Mono.fromFuture(() -> client.createHttpNamespace(r -> r
-                        .name(name).creatorRequestId(name)))
+                        .name(name).creatorRequestId(name)
+                        .overrideConfiguration(OperationWatcher.requestOverrides())))
                 .map(CreateHttpNamespaceResponse::operationId);
         Operation last = watcher.submitAndWatch(submission)
                 .doOnNext(op -> {
@@ -156,7 +157,9 @@ final class DemoRun {
                         .instanceId(instanceId)
                         .creatorRequestId(token)
                         .attributes(Map.of("AWS_INSTANCE_IPV4", "10.0." + index / 250 + "." + (index % 250 + 1),
-                                "AWS_INSTANCE_PORT", "8080"))))
+                                "AWS_INSTANCE_PORT", "8080"))
+                        // No SDK retries under the watcher's resubmissions; marked in the User-Agent.
+                        .overrideConfiguration(OperationWatcher.requestOverrides())))
                 .map(RegisterInstanceResponse::operationId);
         return watcher.submitAndWatch(submission)
                 .doOnNext(op -> {

@@ -1,5 +1,6 @@
 package io.github.cloudmap.watcher.cli;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -30,8 +31,19 @@ public final class Main implements Callable<Integer> {
 
     private Main() {}
 
+    /**
+     * Loggers of the AWS SDK that write credentials at DEBUG: its V4 signer logs the canonical
+     * request, session token included, and once Netty's {@code LoggingHandler} logger is at DEBUG
+     * the SDK's Netty client logs every request with its {@code Authorization} header.
+     */
+    static final List<String> LOGGERS_THAT_LOG_SECRETS = List.of(
+            "io.netty.handler.logging.LoggingHandler",
+            "software.amazon.awssdk.http.auth.aws.internal.signer",
+            "software.amazon.awssdk.auth.signer");
+
     /** Runs the command line and exits the JVM with its exit code. */
     public static void main(String[] args) {
+        keepSecretsOutOfDebugLogs();
         System.exit(commandLine(CliEnvironment.system()).execute(args));
     }
 
@@ -46,6 +58,22 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new WatchCommand(env))
                 .addSubcommand(new EmulatorCommand())
                 .addSubcommand(new DemoCommand(env));
+    }
+
+    /**
+     * Someone who turns the command line's logging up to DEBUG
+     * ({@code -Dorg.slf4j.simpleLogger.defaultLogLevel=debug}) to see what the watcher does must
+     * not print their credentials: the {@link #LOGGERS_THAT_LOG_SECRETS} stay at INFO unless a
+     * level is set for them by name. Must run before the first logger is created: slf4j-simple
+     * reads its levels once.
+     */
+    static void keepSecretsOutOfDebugLogs() {
+        for (String logger : LOGGERS_THAT_LOG_SECRETS) {
+            String key = "org.slf4j.simpleLogger.log." + logger;
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, "info");
+            }
+        }
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.netty.DisposableServer;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
@@ -85,6 +86,13 @@ public final class CloudMapEmulator implements AutoCloseable {
                     .host(builder.host)
                     .port(builder.port)
                     .runOn(loops)
+                    // Requests Netty cannot decode get a JSON error too, not Reactor Netty's empty 400.
+                    .doOnChannelInit((observer, channel, remote) -> {
+                        if (channel.pipeline().get(NettyPipeline.HttpTrafficHandler) != null) {
+                            channel.pipeline().addBefore(NettyPipeline.HttpTrafficHandler, "cloudmap.malformedRequest",
+                                    new MalformedRequestAnswer());
+                        }
+                    })
                     .handle(handler)
                     .bindNow(Duration.ofSeconds(10));
         } catch (RuntimeException e) {

@@ -29,6 +29,7 @@ public final class RequestCounters {
     private final ConcurrentHashMap<String, AtomicInteger> byOperationId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> throttledByAction = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
+    private final ConcurrentHashMap<String, String> lastUserAgent = new ConcurrentHashMap<>();
     private final Deque<String> history = new ArrayDeque<>();
 
     RequestCounters() {
@@ -56,6 +57,14 @@ public final class RequestCounters {
         return n == null ? 0 : n.get();
     }
 
+    /**
+     * The {@code User-Agent} of the last request received for {@code action}, or null: shows
+     * which library sent it (the SDK adds each {@code ApiName} a request carries).
+     */
+    public String lastUserAgent(String action) {
+        return lastUserAgent.get(action);
+    }
+
     /** All requests received. */
     public int total() {
         return total.get();
@@ -74,8 +83,15 @@ public final class RequestCounters {
             byAction.clear();
             byOperationId.clear();
             throttledByAction.clear();
+            lastUserAgent.clear();
             total.set(0);
             history.clear();
+        }
+    }
+
+    void userAgent(String action, String userAgent) {
+        if (userAgent != null) {
+            lastUserAgent.put(action, userAgent);
         }
     }
 

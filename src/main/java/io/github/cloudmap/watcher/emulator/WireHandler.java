@@ -72,6 +72,7 @@ final class WireHandler implements BiFunction<HttpServerRequest, HttpServerRespo
                     throw tooLarge();
                 }
                 String action = dispatcher.action(target);
+                counters.userAgent(action, request.requestHeaders().get("User-Agent"));
                 return readBody(request)
                         .doOnError(e -> countRefusal.run())
                         .flatMap(bytes -> answer(action, bytes, response))

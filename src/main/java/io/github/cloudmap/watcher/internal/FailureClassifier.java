@@ -1,7 +1,6 @@
 package io.github.cloudmap.watcher.internal;
 
 import io.github.cloudmap.watcher.CloudMapErrors;
-import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import software.amazon.awssdk.services.servicediscovery.model.OperationNotFoundException;
 
 /**
@@ -17,8 +16,7 @@ final class FailureClassifier {
     /** What a failed call means for the watch. */
     enum Kind {
         /**
-         * The service asked us to slow down, or the watcher's own rate budget had no permit in
-         * time: never fatal while the deadline allows.
+         * The service asked us to slow down: never fatal while the deadline allows.
          */
         THROTTLED,
         /**
@@ -42,10 +40,6 @@ final class FailureClassifier {
     /** Classifies a failure, after {@linkplain #unwrap(Throwable) unwrapping} it. */
     static Kind classify(Throwable failure) {
         Throwable error = unwrap(failure);
-        if (error instanceof RequestNotPermitted) {
-            // Our own rate budget had no permit in time: the same as being throttled.
-            return Kind.THROTTLED;
-        }
         if (error instanceof OperationNotFoundException) {
             return Kind.NOT_FOUND;
         }

@@ -52,6 +52,11 @@ final class GuardedListener implements WatchListener {
     }
 
     @Override
+    public void onBudgetWait(String operationId, java.time.Duration waited) {
+        call("onBudgetWait", l -> l.onBudgetWait(operationId, waited));
+    }
+
+    @Override
     public void onThrottled(String operationId, Throwable error) {
         call("onThrottled", l -> l.onThrottled(operationId, error));
     }

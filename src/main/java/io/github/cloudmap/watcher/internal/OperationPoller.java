@@ -101,11 +101,13 @@ final class OperationPoller {
         Duration timeout = settings.timeout();
         long deadline = state.startNanos + timeout.toNanos();
         Flux<Operation> expired = Flux.defer(() ->
-                Flux.error(new OperationTimeoutException(state.operationId, state.lastObserved, timeout)));
+                Flux.error(new OperationTimeoutException(state.operationId, state.lastObserved, timeout,
+                        state.budgetNote)));
         return statuses.timeout(
-                Mono.delay(timeout, scheduler),
+                Mono.delay(timeout, scheduler).doOnNext(fired -> state.noteBudget(settings)),
                 emitted -> Mono.delay(Duration.ofNanos(
-                        Math.max(0L, deadline - scheduler.now(TimeUnit.NANOSECONDS))), scheduler),
+                        Math.max(0L, deadline - scheduler.now(TimeUnit.NANOSECONDS))), scheduler)
+                        .doOnNext(fired -> state.noteBudget(settings)),
                 expired);
     }
 
@@ -114,9 +116,23 @@ final class OperationPoller {
         final long startNanos;
         volatile String operationId;
         volatile Operation lastObserved;
+        volatile String budgetNote;
 
         WatchState(long startNanos) {
             this.startNanos = startNanos;
+        }
+
+        /**
+         * Taken when the deadline fires, before the watch's own wait for a permit is cancelled:
+         * a watch that timed out behind the rate budget says so instead of timing out silently.
+         */
+        void noteBudget(WatchSettings settings) {
+            int waiting = settings.pollBudget().waiting();
+            if (waiting > 0) {
+                budgetNote = String.format("%d GetOperation request(s) of this watcher were waiting for its rate budget"
+                        + " (%s, %.2f requests/s now)", waiting, settings.pollBudget(),
+                        settings.pollBudget().currentRate());
+            }
         }
     }
 

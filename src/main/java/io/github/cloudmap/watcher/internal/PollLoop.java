@@ -1,7 +1,6 @@
 package io.github.cloudmap.watcher.internal;
 
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RequestNotPermitted;
+import io.github.cloudmap.watcher.RequestBudget;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -37,6 +36,7 @@ final class PollLoop {
         GetOperationRequest request = GetOperationRequest.builder()
                 .operationId(operationId)
                 .ownerAccount(ownerAccount)
+                .overrideConfiguration(RequestOverrides.APPLY)
                 .build();
         return Flux.defer(() -> {
             Scheduler scheduler = settings.scheduler().get();
@@ -59,28 +59,42 @@ final class PollLoop {
     /** One GetOperation call within the rate budget, with bounded retries for what is transient. */
     private Mono<Operation> getOperation(GetOperationRequest request, Scheduler scheduler) {
         String operationId = request.operationId();
-        Mono<GetOperationResponse> send = Mono.defer(() -> {
-            settings.listener().onPoll(operationId);
-            // fromFuture(Supplier) sends a new request per subscription (so retries resend),
-            // and cancelling the Mono cancels the SDK future, which aborts the HTTP request.
-            return Mono.fromFuture(() -> settings.client().getOperation(request));
-        });
-        RateLimiter budget = settings.rateLimiter();
-        Mono<GetOperationResponse> budgeted = budget == null ? send : Mono.defer(() -> {
-            // Reserve a permit now and wait for it on our scheduler: the wait is cancellable
-            // and runs in virtual time under test. No permit within the limiter's timeout
-            // counts as being throttled: the watch backs off and tries again later.
-            long waitNanos = budget.reservePermission();
-            if (waitNanos < 0) {
-                return Mono.error(RequestNotPermitted.createRequestNotPermitted(budget));
-            }
-            return waitNanos == 0 ? send : send.delaySubscription(Duration.ofNanos(waitNanos), scheduler);
+        RequestBudget budget = settings.pollBudget();
+        // Every attempt, retries included, waits for a permit of its own. The wait is part of
+        // the watch: cancelling the watch (or its deadline) cancels it, and a cancelled wait
+        // takes no permit.
+        Mono<GetOperationResponse> budgeted = Mono.defer(() -> {
+            long askedNanos = scheduler.now(TimeUnit.NANOSECONDS);
+            return budget.acquire(scheduler).flatMap(permit -> {
+                long waited = scheduler.now(TimeUnit.NANOSECONDS) - askedNanos;
+                if (waited > 0) {
+                    settings.listener().onBudgetWait(operationId, Duration.ofNanos(waited));
+                }
+                return send(request, permit);
+            });
         });
         return ResilienceRetry.retry(
                 budgeted.map(GetOperationResponse::operation).onErrorMap(FailureClassifier::unwrap),
                 settings.transientRetry(), scheduler,
                 error -> FailureClassifier.classify(error) == FailureClassifier.Kind.TRANSIENT,
                 error -> settings.listener().onTransientError(operationId, error));
+    }
+
+    /** Sends one request under {@code permit} and reports how it went, exactly once. */
+    private Mono<GetOperationResponse> send(GetOperationRequest request, RequestBudget.Permit permit) {
+        settings.listener().onPoll(request.operationId());
+        // fromFuture(Supplier) sends a new request per subscription (so retries resend),
+        // and cancelling the Mono cancels the SDK future, which aborts the HTTP request.
+        return Mono.fromFuture(() -> settings.client().getOperation(request))
+                .doOnSuccess(response -> permit.onAnswered())
+                .doOnError(error -> {
+                    if (FailureClassifier.classify(error) == FailureClassifier.Kind.THROTTLED) {
+                        permit.onThrottled();
+                    } else {
+                        permit.onAnswered();
+                    }
+                })
+                .doOnCancel(permit::onAnswered);
     }
 
     /** Turns the failures a watch survives into an empty poll; the rest end the loop. */

@@ -48,7 +48,7 @@ final class Resubmitter {
         return Flux.defer(() -> {
             Scheduler scheduler = settings.scheduler().get();
             SubmitState state = new SubmitState(scheduler.now(TimeUnit.NANOSECONDS));
-            Mono<String> validated = submission
+            Mono<String> validated = budgeted(submission)
                     .doOnSubscribe(s -> state.submissions.incrementAndGet())
                     .onErrorMap(FailureClassifier::unwrap)
                     .onErrorResume(DuplicateRequestException.class, this::followDuplicate)
@@ -131,6 +131,24 @@ final class Resubmitter {
                 emitted -> Mono.delay(Duration.ofNanos(
                         Math.max(0L, deadline - scheduler.now(TimeUnit.NANOSECONDS))), scheduler),
                 expired);
+    }
+
+    /**
+     * Each subscription (each attempt) waits for a permit of the submission budget, inside the
+     * attempt's deadline, and reports whether the submission was throttled.
+     */
+    private Mono<String> budgeted(Mono<String> submission) {
+        return Mono.defer(() -> settings.submissionBudget().acquire(settings.scheduler().get()))
+                .flatMap(permit -> submission
+                        .doOnSuccess(id -> permit.onAnswered())
+                        .doOnError(error -> {
+                            if (FailureClassifier.isThrottling(error)) {
+                                permit.onThrottled();
+                            } else {
+                                permit.onAnswered();
+                            }
+                        })
+                        .doOnCancel(permit::onAnswered));
     }
 
     private static boolean isRetryableFail(Operation operation) {

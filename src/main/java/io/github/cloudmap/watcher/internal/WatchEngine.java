@@ -1,7 +1,11 @@
 package io.github.cloudmap.watcher.internal;
 
+import io.github.cloudmap.watcher.AdaptiveBudgetConfig;
+import io.github.cloudmap.watcher.RequestBudget;
+import java.util.function.Consumer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
 
 /**
@@ -40,6 +44,26 @@ public final class WatchEngine {
      */
     public Flux<Operation> submitAndWatch(Mono<String> submission, String ownerAccount) {
         return resubmitter.submitAndWatch(submission, ownerAccount);
+    }
+
+    /** The configurer the watcher puts on its own requests (see {@link RequestOverrides}). */
+    public static Consumer<AwsRequestOverrideConfiguration.Builder> requestOverrides() {
+        return RequestOverrides.APPLY;
+    }
+
+    /** A new adaptive budget (see {@link AdaptiveBudget}); {@code name} is for its log lines. */
+    public static RequestBudget adaptiveBudget(AdaptiveBudgetConfig config, String name) {
+        return new AdaptiveBudget(config, name);
+    }
+
+    /** The GetOperation budget that every watcher built on {@code client} shares by default. */
+    public static RequestBudget defaultPollBudget(Object client) {
+        return ClientBudgets.polls(client);
+    }
+
+    /** The submission budget that every watcher built on {@code client} shares by default. */
+    public static RequestBudget defaultSubmissionBudget(Object client) {
+        return ClientBudgets.submissions(client);
     }
 
     /** How many poll loops run now; for tests and metrics. */

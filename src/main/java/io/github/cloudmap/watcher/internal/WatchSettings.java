@@ -2,7 +2,7 @@ package io.github.cloudmap.watcher.internal;
 
 import io.github.cloudmap.watcher.OperationWatcherBuilder;
 import io.github.cloudmap.watcher.WatchListener;
-import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.cloudmap.watcher.RequestBudget;
 import io.github.resilience4j.retry.Retry;
 import java.time.Duration;
 import java.util.Objects;
@@ -30,7 +30,8 @@ import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncCli
  * @param notFoundGrace how long OperationNotFound is tolerated after a poll loop starts
  * @param transientRetry attempts and backoff for a GetOperation call failing with 5xx or I/O errors
  * @param resubmission attempts and backoff for resubmitting after a retryable FAIL or a throttled submission
- * @param rateLimiter the budget every GetOperation of this watcher draws on, or null for none
+ * @param pollBudget the budget every GetOperation of this watcher draws on (retries included)
+ * @param submissionBudget the budget every submission of {@code submitAndWatch} draws on
  * @param listener hears polls, throttles, retries and resubmissions
  * @param deliveryScheduler where each watch's signals are delivered, looked up per subscription;
  *        null for the default (see {@code OperationPoller})
@@ -49,13 +50,14 @@ public record WatchSettings(
         Duration notFoundGrace,
         Retry transientRetry,
         Retry resubmission,
-        RateLimiter rateLimiter,
+        RequestBudget pollBudget,
+        RequestBudget submissionBudget,
         WatchListener listener,
         Supplier<? extends Scheduler> deliveryScheduler) {
 
     /**
      * @throws NullPointerException if a required value is null ({@code overallTimeout} and
-     *         {@code rateLimiter} may be)
+     *         {@code deliveryScheduler} may be)
      * @throws IllegalArgumentException if a value is out of range, with the builder's message
      */
     public WatchSettings {
@@ -78,6 +80,8 @@ public record WatchSettings(
                 "transientRetry");
         Arguments.noResultPredicate(Objects.requireNonNull(resubmission, "resubmission must not be null"),
                 "resubmission");
+        Objects.requireNonNull(pollBudget, "pollBudget must not be null");
+        Objects.requireNonNull(submissionBudget, "submissionBudget must not be null");
         listener = GuardedListener.guard(Objects.requireNonNull(listener, "listener must not be null"));
     }
 

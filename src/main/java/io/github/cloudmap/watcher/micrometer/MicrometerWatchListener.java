@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.Objects;
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
 
@@ -16,14 +18,17 @@ import software.amazon.awssdk.services.servicediscovery.model.Operation;
  *   <caption>Counters</caption>
  *   <tr><th>Name</th><th>Tags</th><th>Counts</th></tr>
  *   <tr><td>{@code cloudmap.watcher.polls}</td><td></td><td>GetOperation requests sent</td></tr>
- *   <tr><td>{@code cloudmap.watcher.throttled}</td><td></td><td>throttled polls, absorbed by backing off</td></tr>
+ *   <tr><td>{@code cloudmap.watcher.throttled}</td><td></td><td>polls throttled by the service, absorbed by backing off</td></tr>
+ *   <tr><td>{@code cloudmap.watcher.budget.wait}</td><td></td><td>a timer: polls that waited locally for the
+ *       rate budget before they were sent, and how long (not service throttles)</td></tr>
  *   <tr><td>{@code cloudmap.watcher.transient.errors}</td><td>{@code exception}</td><td>5xx and I/O failures retried</td></tr>
  *   <tr><td>{@code cloudmap.watcher.not.found}</td><td></td><td>OperationNotFound answers tolerated</td></tr>
  *   <tr><td>{@code cloudmap.watcher.status.changes}</td><td>{@code type}, {@code status}</td><td>statuses seen, SUCCESS and FAIL included</td></tr>
  *   <tr><td>{@code cloudmap.watcher.resubmissions}</td><td>{@code cause}</td><td>requests sent again</td></tr>
  * </table>
  *
- * Operation IDs are never tags: they would make one time series per operation.
+ * Operation IDs are never tags: they would make one time series per operation. The budgets'
+ * own rate, queue and cuts are gauges of {@link BudgetMetrics}.
  *
  * <pre>{@code
  * OperationWatcher watcher = OperationWatcher.builder(client)
@@ -41,6 +46,7 @@ public final class MicrometerWatchListener implements WatchListener {
     private final Counter polls;
     private final Counter throttled;
     private final Counter notFound;
+    private final Timer budgetWaits;
 
     /**
      * @param registry where the counters live
@@ -53,6 +59,9 @@ public final class MicrometerWatchListener implements WatchListener {
         this.polls = registry.counter("cloudmap.watcher.polls", this.tags);
         this.throttled = registry.counter("cloudmap.watcher.throttled", this.tags);
         this.notFound = registry.counter("cloudmap.watcher.not.found", this.tags);
+        this.budgetWaits = Timer.builder("cloudmap.watcher.budget.wait")
+                .description("GetOperation requests that waited for the watcher's rate budget (local, not throttles)")
+                .tags(this.tags).register(registry);
     }
 
     /**
@@ -67,6 +76,11 @@ public final class MicrometerWatchListener implements WatchListener {
     @Override
     public void onPoll(String operationId) {
         polls.increment();
+    }
+
+    @Override
+    public void onBudgetWait(String operationId, Duration waited) {
+        budgetWaits.record(waited);
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.cloudmap.watcher.OperationWatcherBuilder;
+import io.github.cloudmap.watcher.RequestBudget;
 import io.github.cloudmap.watcher.WatchListener;
 import io.github.cloudmap.watcher.testing.ScriptedServiceDiscoveryClient;
 import io.github.resilience4j.retry.Retry;
@@ -76,6 +77,6 @@ class InternalsTest {
                                           Duration grace, Retry transientRetry) {
         return new WatchSettings(client, initial, Duration.ofSeconds(10), 2.0, 2.0, 0.0, Random::new, timeout, null,
                 Schedulers::parallel, grace, transientRetry, Retry.of("s", OperationWatcherBuilder.defaultResubmission()),
-                null, new WatchListener() { }, null);
+                RequestBudget.unlimited(), RequestBudget.unlimited(), new WatchListener() { }, null);
     }
 }

@@ -30,7 +30,8 @@ class OperationPollerTest {
             Duration.ofMinutes(5), null, () -> scheduler, Duration.ofSeconds(20),
             io.github.resilience4j.retry.Retry.of("t", OperationWatcherBuilder.defaultTransientRetry()),
             io.github.resilience4j.retry.Retry.of("r", OperationWatcherBuilder.defaultResubmission()),
-            null, WatchListener.NONE, null));
+            io.github.cloudmap.watcher.RequestBudget.adaptive(), io.github.cloudmap.watcher.RequestBudget.adaptive(),
+            WatchListener.NONE, null));
 
     @Test
     void theRegistryForgetsLoopsThatFinished() {

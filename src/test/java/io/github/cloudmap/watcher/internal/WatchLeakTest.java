@@ -3,6 +3,7 @@ package io.github.cloudmap.watcher.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.cloudmap.watcher.OperationWatcherBuilder;
+import io.github.cloudmap.watcher.RequestBudget;
 import io.github.cloudmap.watcher.WatchListener;
 import io.github.cloudmap.watcher.testing.ScriptedServiceDiscoveryClient;
 import io.github.cloudmap.watcher.testing.SdkErrors;
@@ -52,7 +53,7 @@ class WatchLeakTest {
             Duration.ofSeconds(20), null, () -> scheduler, Duration.ofSeconds(5),
             Retry.of("t", OperationWatcherBuilder.defaultTransientRetry()),
             Retry.of("r", OperationWatcherBuilder.defaultResubmission()),
-            null, WatchListener.NONE, null));
+            RequestBudget.adaptive(), RequestBudget.adaptive(), WatchListener.NONE, null));
     private final Map<String, Integer> outcomes = new TreeMap<>();
     /** Every status delivered: a loop, sink or buffer that outlived its watches would keep one. */
     private final List<WeakReference<Object>> delivered = new ArrayList<>();

@@ -44,4 +44,36 @@ class MicrometerWatchListenerTest {
                 .counter().count()).isEqualTo(1);
         assertThat(registry.getMeters()).noneMatch(m -> m.getId().getTags().toString().contains("op-1"));
     }
+
+    @Test
+    void countsLocalBudgetWaitsApartFromServiceThrottlesAndPublishesTheBudget() {
+        ScriptedServiceDiscoveryClient client = ScriptedServiceDiscoveryClient.create();
+        client.script("op-1").throttle().success();
+        client.script("op-2").success();
+        client.script("op-3").success();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        io.github.cloudmap.watcher.RequestBudget budget = io.github.cloudmap.watcher.RequestBudget.adaptive(
+                io.github.cloudmap.watcher.AdaptiveBudgetConfig.builder().initialRate(1).burst(1).build());
+        OperationWatcher watcher = OperationWatcher.builder(client).pollBudget(budget)
+                .listener(new MicrometerWatchListener(registry)).build();
+        BudgetMetrics.of(watcher, Tags.of("app", "test")).forEach(b -> b.bindTo(registry));
+
+        StepVerifier.withVirtualTime(() -> reactor.core.publisher.Flux.merge(
+                        watcher.watch("op-1"), watcher.watch("op-2"), watcher.watch("op-3")))
+                .then(() -> assertThat(registry.get("cloudmap.watcher.budget.waiting").tag("quota", "GetOperation")
+                        .gauge().value()).isEqualTo(2))
+                .thenAwait(Duration.ofMinutes(1))
+                .expectNextCount(3)
+                .verifyComplete();
+
+        // op-2 and op-3 waited for the budget (1/s, burst 1); only op-1 was throttled by the service.
+        assertThat(registry.get("cloudmap.watcher.budget.wait").timer().count()).isGreaterThanOrEqualTo(2);
+        assertThat(registry.get("cloudmap.watcher.throttled").counter().count()).isEqualTo(1);
+        assertThat(registry.get("cloudmap.watcher.budget.cuts").tag("quota", "GetOperation").functionCounter()
+                .count()).isEqualTo(1);
+        assertThat(registry.get("cloudmap.watcher.budget.rate").tag("quota", "GetOperation").gauge().value())
+                .isEqualTo(budget.currentRate());
+        assertThat(registry.get("cloudmap.watcher.budget.waiting").tag("quota", "submission").gauge().value())
+                .isZero();
+    }
 }

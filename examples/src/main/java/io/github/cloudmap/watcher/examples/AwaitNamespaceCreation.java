@@ -36,7 +36,9 @@ public final class AwaitNamespaceCreation {
                     // fromFuture(supplier) sends a new request each time the watcher resubmits.
                     Mono<String> submission = Mono.fromFuture(() -> client.createHttpNamespace(r -> r
                                     .name(name)
-                                    .creatorRequestId(creatorRequestId)))
+                                    .creatorRequestId(creatorRequestId)
+                                    // The watcher is the one retry layer for the submission too.
+                                    .overrideConfiguration(OperationWatcher.requestOverrides())))
                             .map(CreateHttpNamespaceResponse::operationId);
                     return watcher.submitAndAwait(submission);
                 })

@@ -34,7 +34,9 @@ public final class RegisterManyInstances {
                                     .serviceId(serviceId)
                                     .instanceId(instanceId)
                                     .creatorRequestId(token)
-                                    .attributes(Map.of("AWS_INSTANCE_IPV4", "10.0.0." + i))))
+                                    .attributes(Map.of("AWS_INSTANCE_IPV4", "10.0.0." + i))
+                                    // The watcher is the one retry layer for the submission too.
+                                    .overrideConfiguration(OperationWatcher.requestOverrides())))
                             .map(RegisterInstanceResponse::operationId);
                     return watcher.submitAndAwait(submission);
                 }, concurrency)

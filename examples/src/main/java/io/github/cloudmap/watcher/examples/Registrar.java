@@ -37,7 +37,9 @@ public final class Registrar {
                             .serviceId(serviceId)
                             .instanceId(instanceId)
                             .creatorRequestId(creatorRequestId)
-                            .attributes(attributes)))
+                            .attributes(attributes)
+                            // The watcher is the one retry layer for the submission too.
+                            .overrideConfiguration(OperationWatcher.requestOverrides())))
                     .map(RegisterInstanceResponse::operationId);
             return watcher.submitAndAwait(submission);
         });

@@ -2,7 +2,7 @@ package io.github.cloudmap.watcher.bench.scale;
 
 import io.github.cloudmap.watcher.OperationTimeoutException;
 import io.github.cloudmap.watcher.OperationWatcher;
-import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.cloudmap.watcher.RequestBudget;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClient;
@@ -43,8 +44,8 @@ final class CoalescedContender implements Contender {
     private static final long WINDOW_OVERLAP_MILLIS = 2_000;
 
     private final ServiceDiscoveryAsyncClient client;
-    private final RateLimiter getBudget;
-    private final RateLimiter listBudget;
+    private final RequestBudget getBudget;
+    private final RequestBudget listBudget;
     private final OperationWatcher fallbackWatcher;
     private final Disposable.Composite running = Disposables.composite();
     private final Map<String, PendingOperation> pending = new ConcurrentHashMap<>();
@@ -55,7 +56,7 @@ final class CoalescedContender implements Contender {
     private Observations observations;
     private long deadlineMillis;
 
-    CoalescedContender(ServiceDiscoveryAsyncClient client, RateLimiter getBudget, RateLimiter listBudget,
+    CoalescedContender(ServiceDiscoveryAsyncClient client, RequestBudget getBudget, RequestBudget listBudget,
                        OperationWatcher fallbackWatcher) {
         this.client = client;
         this.getBudget = getBudget;
@@ -105,18 +106,18 @@ final class CoalescedContender implements Contender {
     }
 
     private Mono<ListOperationsResponse> page(String namespaceId, long fromMillis, long toMillis, String token) {
-        return permit(listBudget).then(Mono.defer(() -> Mono.fromFuture(client.listOperations(b -> b
+        return withPermit(listBudget, () -> client.listOperations(b -> b
                         .filters(filter(OperationFilterName.NAMESPACE_ID, FilterCondition.EQ, namespaceId),
                                 filter(OperationFilterName.UPDATE_DATE, FilterCondition.BETWEEN,
                                         Long.toString(fromMillis), Long.toString(toMillis)),
                                 filter(OperationFilterName.STATUS, FilterCondition.IN, "SUCCESS", "FAIL"))
                         .maxResults(100)
-                        .nextToken(token)))))
+                        .nextToken(token)))
                 .retryWhen(Retry.fixedDelay(Long.MAX_VALUE, THROTTLE_PAUSE).filter(Clients::isThrottle));
     }
 
     private Mono<Void> fetch(String id) {
-        return permit(getBudget).then(Mono.defer(() -> Mono.fromFuture(client.getOperation(r -> r.operationId(id)))))
+        return withPermit(getBudget, () -> client.getOperation(r -> r.operationId(id)))
                 .retryWhen(Retry.fixedDelay(Long.MAX_VALUE, THROTTLE_PAUSE).filter(Clients::isThrottle))
                 .doOnNext(response -> seen(id, response))
                 .onErrorResume(error -> {
@@ -172,12 +173,19 @@ final class CoalescedContender implements Contender {
         return OperationFilter.builder().name(name).condition(condition).values(values).build();
     }
 
-    /** Waits for a permit of a static budget on Reactor's timer (the reservation is never returned). */
-    private static Mono<Void> permit(RateLimiter budget) {
-        return Mono.defer(() -> {
-            long nanos = budget.reservePermission();
-            return nanos <= 0 ? Mono.empty() : Mono.delay(Duration.ofNanos(nanos)).then();
-        });
+    /** Sends one request under a permit of {@code budget} and reports its outcome to the permit. */
+    private static <T> Mono<T> withPermit(RequestBudget budget,
+                                          java.util.function.Supplier<java.util.concurrent.CompletableFuture<T>> call) {
+        return budget.acquire(Schedulers.parallel()).flatMap(permit -> Mono.fromFuture(call)
+                .doOnSuccess(r -> permit.onAnswered())
+                .doOnError(e -> {
+                    if (Clients.isThrottle(e)) {
+                        permit.onThrottled();
+                    } else {
+                        permit.onAnswered();
+                    }
+                })
+                .doOnCancel(permit::onAnswered));
     }
 
     @Override

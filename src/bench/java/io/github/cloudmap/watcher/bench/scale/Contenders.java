@@ -1,9 +1,8 @@
 package io.github.cloudmap.watcher.bench.scale;
 
+import io.github.cloudmap.watcher.AdaptiveBudgetConfig;
 import io.github.cloudmap.watcher.OperationWatcher;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import java.time.Duration;
+import io.github.cloudmap.watcher.RequestBudget;
 import java.util.List;
 import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClient;
 
@@ -31,30 +30,30 @@ final class Contenders {
             }
             case "watcher-tuned" -> {
                 ServiceDiscoveryAsyncClient client = Clients.noRetries(run.endpoint());
-                yield new WatcherContender(client, tunedWatcher(client, staticBudget("tuned-get", run.getLimitRps(), run),
-                        run));
+                yield new WatcherContender(client, tunedWatcher(client, staticBudget(run.getLimitRps()), run));
             }
             case "watcher-coalesced" -> {
                 ServiceDiscoveryAsyncClient client = Clients.noRetries(run.endpoint());
-                RateLimiter getBudget = staticBudget("coalesced-get", run.getLimitRps(), run);
-                yield new CoalescedContender(client, getBudget, staticBudget("coalesced-list", run.listLimitRps(), run),
+                RequestBudget getBudget = staticBudget(run.getLimitRps());
+                yield new CoalescedContender(client, getBudget, staticBudget(run.listLimitRps()),
                         tunedWatcher(client, getBudget, run));
             }
             default -> throw new IllegalArgumentException("unknown contender '" + name + "'; choose from " + ALL);
         };
     }
 
-    private static OperationWatcher tunedWatcher(ServiceDiscoveryAsyncClient client, RateLimiter budget, RunSettings run) {
-        return OperationWatcher.builder(client).timeout(run.bound()).rateLimiter(budget).build();
+    private static OperationWatcher tunedWatcher(ServiceDiscoveryAsyncClient client, RequestBudget budget,
+                                                 RunSettings run) {
+        return OperationWatcher.builder(client).timeout(run.bound()).pollBudget(budget).build();
     }
 
-    /** One permit every 1/(0.9 x limit) s, no burst: a smooth static budget set by someone who knows the limit. */
-    static RateLimiter staticBudget(String name, double limitRps, RunSettings run) {
-        long periodNanos = Math.round(1e9 / (TUNED_SHARE * limitRps));
-        return RateLimiter.of(name, RateLimiterConfig.custom()
-                .limitForPeriod(1)
-                .limitRefreshPeriod(Duration.ofNanos(periodNanos))
-                .timeoutDuration(run.bound())
-                .build());
+    /**
+     * A static budget set by someone who knows the limit: the library's budget with its floor,
+     * start and ceiling all at 0.9 x the limit, and no burst beyond one permit.
+     */
+    static RequestBudget staticBudget(double limitRps) {
+        double rate = TUNED_SHARE * limitRps;
+        return RequestBudget.adaptive(AdaptiveBudgetConfig.builder()
+                .initialRate(rate).minRate(rate).maxRate(rate).burst(1).build());
     }
 }

@@ -1,0 +1,336 @@
+package io.github.cloudmap.watcher.internal;
+
+import io.github.cloudmap.watcher.AdaptiveBudgetConfig;
+import io.github.cloudmap.watcher.RequestBudget;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * {@link RequestBudget#adaptive(AdaptiveBudgetConfig)}: a token bucket whose refill rate
+ * follows AIMD, with one FIFO queue of waiting acquisitions.
+ *
+ * <p><b>Why not Resilience4j's RateLimiter.</b> Its {@code AtomicRateLimiter} keeps time with
+ * {@code System.nanoTime()} (no virtual time), a reserved permit cannot be given back (a
+ * cancelled watch leaves its reservation behind, and everyone after it waits for it), and its
+ * waiters are not served in order. A budget that must be cancellable, fair and driven by the
+ * caller's scheduler needs its own queue; the bucket arithmetic is a few lines.
+ *
+ * <p><b>How it works.</b> An acquisition takes a token at once when the queue is empty and a
+ * token is there (so one watch alone never waits); otherwise it joins the queue. One timer, on
+ * the scheduler of the acquisition at the head, fires when the next token is due and hands out
+ * tokens in queue order. A cancelled waiter is marked and skipped (the queue is compacted when
+ * mostly dead); a permit granted at the same instant as the cancellation goes back to the
+ * bucket. Reported outcomes move the rate: a throttle cuts it (once per window), a success in a
+ * window where requests had to queue raises it (doubling until the first cut with slow start,
+ * then by the step).
+ *
+ * <p>Thread-safe: every state change happens under one lock, and sinks are signalled outside it.
+ * Time is read from the scheduler of each call; callers of one budget must share a clock. A clock
+ * that goes backwards (a new virtual-time scheduler) restarts the bucket full.
+ */
+final class AdaptiveBudget implements RequestBudget {
+
+    private static final Logger log = LoggerFactory.getLogger(AdaptiveBudget.class);
+    private static final long UNSET = Long.MIN_VALUE;
+
+    private final AdaptiveBudgetConfig config;
+    private final String name;
+    private final long windowNanos;
+
+    private final Object lock = new Object();
+    // Guarded by lock.
+    private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
+    private int waiting;
+    private double rate;
+    private double tokens;
+    private long lastRefill = UNSET;
+    private long lastCut = UNSET;
+    private long lastRaise = UNSET;
+    private long lastQueued = UNSET;
+    private boolean slowStart;
+    private long cuts;
+    private Disposable timer;
+
+    /**
+     * @param config the settings
+     * @param name for log lines, e.g. "GetOperation"
+     */
+    AdaptiveBudget(AdaptiveBudgetConfig config, String name) {
+        this.config = config;
+        this.name = name;
+        this.windowNanos = config.cutWindow().toNanos();
+        this.rate = config.initialRate();
+        this.tokens = config.burst();
+        this.slowStart = config.slowStart();
+    }
+
+    @Override
+    public Mono<Permit> acquire(Scheduler scheduler) {
+        return Mono.<Permit>create(sink -> {
+            Waiter waiter = new Waiter(sink, scheduler);
+            boolean grantedAtOnce;
+            synchronized (lock) {
+                long now = scheduler.now(TimeUnit.NANOSECONDS);
+                refill(now);
+                grantedAtOnce = waiting == 0 && tokens >= 1.0;
+                if (grantedAtOnce) {
+                    tokens -= 1.0;
+                    waiter.state.set(Waiter.GRANTED);
+                } else {
+                    queue.addLast(waiter);
+                    waiting++;
+                    lastQueued = now;
+                    armTimer(now);
+                }
+            }
+            // Registered after the decision: a sink cancelled meanwhile runs it at once, which
+            // takes the waiter out of the queue or gives its token back.
+            sink.onCancel(waiter::cancel);
+            if (grantedAtOnce) {
+                sink.success(waiter.permit);
+            }
+        }).filter(permit -> ((BudgetPermit) permit).waiter.deliver());
+    }
+
+    @Override
+    public double currentRate() {
+        synchronized (lock) {
+            return rate;
+        }
+    }
+
+    @Override
+    public int waiting() {
+        synchronized (lock) {
+            return waiting;
+        }
+    }
+
+    @Override
+    public long cuts() {
+        synchronized (lock) {
+            return cuts;
+        }
+    }
+
+    /** The settings of this budget. */
+    public AdaptiveBudgetConfig config() {
+        return config;
+    }
+
+    @Override
+    public String toString() {
+        synchronized (lock) {
+            return "AdaptiveBudget[" + name + ", rate=" + String.format("%.1f", rate) + "/s, waiting=" + waiting
+                    + ", cuts=" + cuts + "]";
+        }
+    }
+
+    // --- the bucket and the queue; all under lock -------------------------------------------
+
+    private void refill(long now) {
+        if (lastRefill == UNSET || now < lastRefill) {
+            // First use, or a clock that went backwards (a new virtual-time scheduler): the old
+            // time line means nothing on the new one, so start afresh.
+            if (lastRefill != UNSET) {
+                tokens = config.burst();
+                lastCut = UNSET;
+                lastQueued = UNSET;
+            }
+            lastRefill = now;
+            lastRaise = now;
+            return;
+        }
+        tokens = Math.min(config.burst(), tokens + (now - lastRefill) / 1e9 * rate);
+        lastRefill = now;
+    }
+
+    /** Schedules the next hand-out when the next token is due, unless one is scheduled. */
+    private void armTimer(long now) {
+        while (timer == null) {
+            Waiter head = firstLive();
+            if (head == null) {
+                return;
+            }
+            long delayNanos = tokens >= 1.0 ? 0L : (long) Math.ceil((1.0 - tokens) / rate * 1e9);
+            try {
+                timer = head.scheduler.schedule(this::handOut, delayNanos, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // That waiter's scheduler is shut down: its watch cannot go on either.
+                removeLive(head);
+                head.fail(e);
+            }
+        }
+    }
+
+    private Waiter firstLive() {
+        Waiter head;
+        while ((head = queue.peekFirst()) != null && head.state.get() != Waiter.WAITING) {
+            queue.pollFirst();
+        }
+        return head;
+    }
+
+    private void removeLive(Waiter waiter) {
+        if (waiter.state.compareAndSet(Waiter.WAITING, Waiter.CANCELLED)) {
+            waiting--;
+        }
+    }
+
+    /** The timer: hands out the tokens that are due, in queue order, then re-arms. */
+    private void handOut() {
+        List<Waiter> granted = new ArrayList<>();
+        synchronized (lock) {
+            timer = null;
+            Waiter head = firstLive();
+            if (head == null) {
+                return;
+            }
+            long now = head.scheduler.now(TimeUnit.NANOSECONDS);
+            refill(now);
+            while (tokens >= 1.0 && (head = firstLive()) != null) {
+                queue.pollFirst();
+                if (head.state.compareAndSet(Waiter.WAITING, Waiter.GRANTED)) {
+                    waiting--;
+                    tokens -= 1.0;
+                    granted.add(head);
+                }
+            }
+            armTimer(now);
+        }
+        for (Waiter waiter : granted) {
+            waiter.sink.success(waiter.permit);
+        }
+    }
+
+    /** A waiter was cancelled while queued: it leaves; the timer stops if no one is left. */
+    private void left(Waiter waiter) {
+        synchronized (lock) {
+            waiting--;
+            if (waiting == 0) {
+                queue.clear();
+                if (timer != null) {
+                    timer.dispose();
+                    timer = null;
+                }
+            } else if (queue.size() > 2 * waiting + 16) {
+                queue.removeIf(w -> w.state.get() != Waiter.WAITING);
+            }
+        }
+    }
+
+    /** A permit granted at the instant its waiter was cancelled goes back to the bucket. */
+    private void refund(Waiter waiter) {
+        synchronized (lock) {
+            tokens = Math.min(config.burst(), tokens + 1.0);
+            if (waiting > 0 && timer == null) {
+                armTimer(waiter.scheduler.now(TimeUnit.NANOSECONDS));
+            }
+        }
+    }
+
+    // --- adaptation --------------------------------------------------------------------------
+
+    private void onThrottled(Scheduler scheduler) {
+        synchronized (lock) {
+            long now = scheduler.now(TimeUnit.NANOSECONDS);
+            refill(now);
+            if (lastCut != UNSET && now - lastCut < windowNanos) {
+                return; // the same burst of throttles: already cut for it
+            }
+            double before = rate;
+            rate = Math.max(config.minRate(), rate * config.decreaseFactor());
+            lastCut = now;
+            lastRaise = now;
+            slowStart = false;
+            cuts++;
+            log.debug("{} budget throttled: rate cut from {}/s to {}/s (cut #{}, {} waiting)", name,
+                    String.format("%.1f", before), String.format("%.1f", rate), cuts, waiting);
+        }
+    }
+
+    private void onAnswered(Scheduler scheduler) {
+        synchronized (lock) {
+            long now = scheduler.now(TimeUnit.NANOSECONDS);
+            refill(now);
+            boolean windowPassed = now - lastRaise >= windowNanos && (lastCut == UNSET || now - lastCut >= windowNanos);
+            // Raise only while the rate is what holds requests back: an idle budget learns
+            // nothing about the account's headroom, and must not drift up to the ceiling.
+            boolean limited = waiting > 0 || (lastQueued != UNSET && now - lastQueued < windowNanos);
+            if (windowPassed && limited && rate < config.maxRate()) {
+                rate = Math.min(config.maxRate(), slowStart ? rate * 2 : rate + config.increaseStep());
+                lastRaise = now;
+            }
+        }
+    }
+
+    // --- one acquisition ---------------------------------------------------------------------
+
+    private final class Waiter {
+        static final int WAITING = 0;
+        static final int GRANTED = 1;
+        static final int DELIVERED = 2;
+        static final int CANCELLED = 3;
+
+        final AtomicInteger state = new AtomicInteger(WAITING);
+        final MonoSink<Permit> sink;
+        final Scheduler scheduler;
+        final BudgetPermit permit;
+
+        Waiter(MonoSink<Permit> sink, Scheduler scheduler) {
+            this.sink = sink;
+            this.scheduler = scheduler;
+            this.permit = new BudgetPermit(this);
+        }
+
+        /** The permit reaches the subscriber, unless the subscriber was cancelled first. */
+        boolean deliver() {
+            return state.compareAndSet(GRANTED, DELIVERED);
+        }
+
+        void cancel() {
+            if (state.compareAndSet(WAITING, CANCELLED)) {
+                left(this);
+            } else if (state.compareAndSet(GRANTED, CANCELLED)) {
+                refund(this);
+            }
+        }
+
+        void fail(Throwable error) {
+            sink.error(error);
+        }
+    }
+
+    private final class BudgetPermit implements Permit {
+        final Waiter waiter;
+        private final AtomicInteger reported = new AtomicInteger();
+
+        BudgetPermit(Waiter waiter) {
+            this.waiter = waiter;
+        }
+
+        @Override
+        public void onThrottled() {
+            if (reported.compareAndSet(0, 1)) {
+                AdaptiveBudget.this.onThrottled(waiter.scheduler);
+            }
+        }
+
+        @Override
+        public void onAnswered() {
+            if (reported.compareAndSet(0, 1)) {
+                AdaptiveBudget.this.onAnswered(waiter.scheduler);
+            }
+        }
+    }
+}
