@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncCli
 import software.amazon.awssdk.services.servicediscovery.model.FilterCondition;
 import software.amazon.awssdk.services.servicediscovery.model.ListOperationsResponse;
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
+import software.amazon.awssdk.services.servicediscovery.model.OperationFilter;
 import software.amazon.awssdk.services.servicediscovery.model.OperationFilterName;
 import software.amazon.awssdk.services.servicediscovery.model.OperationStatus;
 import software.amazon.awssdk.services.servicediscovery.model.OperationSummary;
@@ -90,16 +91,16 @@ class BenchmarkHookIT {
         do {
             String next = token;
             ListOperationsResponse page = join(client.listOperations(r -> r.nextToken(next).filters(
-                    f -> f.name(OperationFilterName.UPDATE_DATE).condition(FilterCondition.BETWEEN)
-                            .values(Long.toString(now), Long.toString(now + 60_000)))));
+                    OperationFilter.builder().name(OperationFilterName.UPDATE_DATE).condition(FilterCondition.BETWEEN)
+                            .values(Long.toString(now), Long.toString(now + 60_000)).build())));
             pages++;
             matched += page.operations().size();
             token = page.nextToken();
         } while (token != null);
         assertThat(pages).as("Cloud Map pages through the history before filtering").isEqualTo(3);
         assertThat(matched).isZero();
-        List<OperationSummary> all = join(client.listOperations(r -> r.filters(f -> f.name(OperationFilterName.STATUS)
-                .condition(FilterCondition.EQ).values("SUCCESS")))).operations();
+        List<OperationSummary> all = join(client.listOperations(r -> r.filters(OperationFilter.builder()
+                .name(OperationFilterName.STATUS).condition(FilterCondition.EQ).values("SUCCESS").build()))).operations();
         assertThat(all).hasSize(100);
     }
 
