@@ -46,8 +46,10 @@ public final class CloudMapErrors {
     public static Throwable unwrap(Throwable failure) {
         Objects.requireNonNull(failure, "failure must not be null");
         Throwable current = failure;
+        // A cause chain can loop (A -> B -> A): remember what was seen, as hasCause does.
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         while ((current instanceof CompletionException || current instanceof ExecutionException)
-                && current.getCause() != null) {
+                && current.getCause() != null && seen.add(current)) {
             current = current.getCause();
         }
         return current;

@@ -288,4 +288,12 @@ public final class OperationWatcher {
     public Optional<Duration> overallTimeout() {
         return Optional.ofNullable(settings.overallTimeout());
     }
+
+    /**
+     * How many poll loops this watcher runs now: one per operation being watched, however many
+     * watches share it. For health checks and dashboards; a snapshot that may change at once.
+     */
+    public int runningPollLoops() {
+        return engine.runningLoops();
+    }
 }

@@ -1,10 +1,15 @@
 package io.github.cloudmap.watcher.cli;
 
+import io.github.cloudmap.watcher.emulator.BenchmarkHook;
 import io.github.cloudmap.watcher.emulator.CloudMapEmulator;
 import io.github.cloudmap.watcher.emulator.OperationTimings;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -77,6 +82,11 @@ public final class EmulatorCommand implements Callable<Integer> {
                     + " INTERNAL_FAILURE, CANNOT_CREATE_HOSTED_ZONE.")
     private List<FailNext> failNext = new ArrayList<>();
 
+    @Option(names = "--benchmark-control", hidden = true,
+            description = "For the scale benchmark only: read benchmark commands (see BenchmarkHook) on"
+                    + " standard input instead of waiting for Ctrl-C; stop at end of input.")
+    private boolean benchmarkControl;
+
     private final CountDownLatch stop = new CountDownLatch(1);
 
     @Override
@@ -109,6 +119,10 @@ public final class EmulatorCommand implements Callable<Integer> {
             // Planned before the banner, so no request can reach the emulator ahead of them.
             failures.values().forEach(f -> emulator.faults()
                     .failNextOperations(f.plan().type(), f.count(), f.plan().errorCode(), f.plan().errorMessage()));
+            if (benchmarkControl) {
+                serveBenchmark(emulator);
+                return 0;
+            }
             printInstructions(emulator, failures);
             // Unbounded on purpose: a server runs until Ctrl-C (the hook) or stop().
             stop.await();
@@ -121,6 +135,19 @@ public final class EmulatorCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The benchmark's control loop: the endpoint first, then one answer per command, until end of input. */
+    private void serveBenchmark(CloudMapEmulator emulator) {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(BenchmarkHook.PREFIX + "{\"endpoint\":\"" + emulator.endpoint() + "\"}");
+        out.flush();
+        try {
+            BenchmarkHook.of(emulator).serve(new BufferedReader(new InputStreamReader(System.in,
+                    StandardCharsets.UTF_8)), out);
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("error: benchmark control input failed: " + e.getMessage());
+        }
     }
 
     /** Ends {@link #call()} as Ctrl-C would: closes the emulator. Thread-safe. */

@@ -156,6 +156,11 @@ public final class CloudMapEmulator implements AutoCloseable {
         return state.locked(() -> state.operations.values().stream().map(this::toModel).toList());
     }
 
+    /** The state behind the server, for {@link BenchmarkHook} only. */
+    EmulatorState state() {
+        return state;
+    }
+
     /** Completes when the server has stopped, for a command line that runs until interrupted. */
     public Mono<Void> onDispose() {
         return server.onDispose();

@@ -27,6 +27,7 @@ public final class RequestCounters {
 
     private final ConcurrentHashMap<String, AtomicInteger> byAction = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> byOperationId = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicInteger> throttledByAction = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
     private final ConcurrentHashMap<String, String> lastUserAgent = new ConcurrentHashMap<>();
     private final Deque<String> history = new ArrayDeque<>();
@@ -43,6 +44,16 @@ public final class RequestCounters {
     /** GetOperation requests received for this operation ID. */
     public int getOperationCount(String operationId) {
         AtomicInteger n = byOperationId.get(operationId);
+        return n == null ? 0 : n.get();
+    }
+
+    /**
+     * Requests of {@code action} that the fault plan answered with a throttling error (a rate
+     * limit, {@code throttleNext} or a throttle probability), for benchmarks that count throttles
+     * where they happen rather than where a client notices them.
+     */
+    public int throttled(String action) {
+        AtomicInteger n = throttledByAction.get(action);
         return n == null ? 0 : n.get();
     }
 
@@ -71,6 +82,7 @@ public final class RequestCounters {
         synchronized (history) {
             byAction.clear();
             byOperationId.clear();
+            throttledByAction.clear();
             lastUserAgent.clear();
             total.set(0);
             history.clear();
@@ -95,6 +107,10 @@ public final class RequestCounters {
                 history.removeFirst();
             }
         }
+    }
+
+    void recordThrottled(String action) {
+        throttledByAction.computeIfAbsent(action, a -> new AtomicInteger()).incrementAndGet();
     }
 
     @Override

@@ -104,7 +104,13 @@ final class WireHandler implements BiFunction<HttpServerRequest, HttpServerRespo
                 c.channel().config().setOption(ChannelOption.SO_LINGER, 0);
                 c.channel().close();
             }));
-            case ERROR -> send(response, decision.error());
+            case ERROR -> {
+                String type = decision.error().type();
+                if ("ThrottlingException".equals(type) || "RequestLimitExceeded".equals(type)) {
+                    counters.recordThrottled(action);
+                }
+                yield send(response, decision.error());
+            }
             case NONE -> Mono.fromCallable(() -> dispatcher.dispatch(action, body))
                     .flatMap(result -> send(response, 200, result))
                     .onErrorResume(e -> answerFailure(response, e));

@@ -80,7 +80,7 @@ final class OperationPoller {
      * virtual clock, which must drive everything. Under {@code StepVerifier.withVirtualTime}
      * both defaults are the virtual-time scheduler, so virtual time keeps working.
      */
-    private Scheduler deliveryScheduler(Scheduler timers) {
+    Scheduler deliveryScheduler(Scheduler timers) {
         Supplier<? extends Scheduler> configured = settings.deliveryScheduler();
         if (configured != null) {
             return configured.get();

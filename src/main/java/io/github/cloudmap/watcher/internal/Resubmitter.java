@@ -124,8 +124,12 @@ final class Resubmitter {
             return attempts;
         }
         long deadline = state.startNanos + overall.toNanos();
-        Flux<Operation> expired = Flux.defer(() -> Flux.error(new OperationTimeoutException(
-                state.operationId, state.lastObserved, overall, Math.max(1, state.submissions.get()))));
+        // The deadline fires on the timer thread, which every watch's delays and deadlines share:
+        // hand the error over to a delivery worker like every other signal, so a subscriber that
+        // blocks in onError holds up only itself.
+        Flux<Operation> expired = Flux.defer(() -> Flux.<Operation>error(new OperationTimeoutException(
+                        state.operationId, state.lastObserved, overall, Math.max(1, state.submissions.get()))))
+                .subscribeOn(poller.deliveryScheduler(scheduler));
         return attempts.timeout(
                 Mono.delay(overall, scheduler),
                 emitted -> Mono.delay(Duration.ofNanos(

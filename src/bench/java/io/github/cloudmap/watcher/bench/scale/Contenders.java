@@ -1,0 +1,59 @@
+package io.github.cloudmap.watcher.bench.scale;
+
+import io.github.cloudmap.watcher.AdaptiveBudgetConfig;
+import io.github.cloudmap.watcher.OperationWatcher;
+import io.github.cloudmap.watcher.RequestBudget;
+import java.util.List;
+import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClient;
+
+/** The contenders by name, in the order the issue lists them. */
+final class Contenders {
+
+    static final List<String> ALL = List.of("fixed-2s", "sdk-waiter", "sdk-adaptive", "watcher-tuned", "watcher",
+            "watcher-coalesced");
+
+    /** A hand-tuned static budget runs at this share of the true limit: "just under" it. */
+    static final double TUNED_SHARE = 0.9;
+
+    private Contenders() {
+    }
+
+    static Contender create(String name, RunSettings run) {
+        return switch (name) {
+            case "fixed-2s" -> new FixedIntervalContender(Clients.sdkDefaults(run.endpoint()));
+            case "sdk-adaptive" -> new FixedIntervalContender(Clients.adaptive(run.endpoint()));
+            case "sdk-waiter" -> new SdkWaiterContender(Clients.sdkDefaults(run.endpoint()), run.bound());
+            case "watcher" -> {
+                ServiceDiscoveryAsyncClient client = Clients.sdkDefaults(run.endpoint());
+                // The defaults, but for the run's bound in place of the 5 minute default deadline.
+                yield new WatcherContender(client, OperationWatcher.builder(client).timeout(run.bound()).build());
+            }
+            case "watcher-tuned" -> {
+                ServiceDiscoveryAsyncClient client = Clients.noRetries(run.endpoint());
+                yield new WatcherContender(client, tunedWatcher(client, staticBudget(run.getLimitRps()), run));
+            }
+            case "watcher-coalesced" -> {
+                ServiceDiscoveryAsyncClient client = Clients.noRetries(run.endpoint());
+                RequestBudget getBudget = staticBudget(run.getLimitRps());
+                yield new CoalescedContender(client, getBudget, staticBudget(run.listLimitRps()),
+                        tunedWatcher(client, getBudget, run));
+            }
+            default -> throw new IllegalArgumentException("unknown contender '" + name + "'; choose from " + ALL);
+        };
+    }
+
+    private static OperationWatcher tunedWatcher(ServiceDiscoveryAsyncClient client, RequestBudget budget,
+                                                 RunSettings run) {
+        return OperationWatcher.builder(client).timeout(run.bound()).pollBudget(budget).build();
+    }
+
+    /**
+     * A static budget set by someone who knows the limit: the library's budget with its floor,
+     * start and ceiling all at 0.9 x the limit, and no burst beyond one permit.
+     */
+    static RequestBudget staticBudget(double limitRps) {
+        double rate = TUNED_SHARE * limitRps;
+        return RequestBudget.adaptive(AdaptiveBudgetConfig.builder()
+                .initialRate(rate).minRate(rate).maxRate(rate).burst(1).build());
+    }
+}
