@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -99,6 +100,17 @@ public final class FleetWatchProcess {
         double seconds = (System.nanoTime() - start) / 1e9;
         long terminal = ends.stream().filter(o -> o.status() == OperationStatus.SUCCESS || o.status() == OperationStatus.FAIL)
                 .count();
+        if (fleet != null) {
+            // A process whose watches all ended while Redis was down has not asked Redis again:
+            // the budget tries Redis only while permits are asked for. Go on asking, as a
+            // long-running service would, until it is back on Redis (bounded), so the return shows.
+            long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!fleet.onRedis() && System.nanoTime() < until) {
+                fleet.acquire(Schedulers.parallel()).doOnNext(RequestBudget.Permit::onAnswered)
+                        .block(Duration.ofSeconds(5));
+                Thread.sleep(200);
+            }
+        }
         System.out.printf("RESULT name=%s ops=%d terminal=%d polls=%d throttled=%d seconds=%.1f fallbacks=%.0f returns=%.0f"
                         + " onRedis=%s rate=%.1f%n", name, operationIds.size(), terminal, polls.get(), throttled.get(),
                 seconds, counter(meters, "fallbacks"), counter(meters, "returns"), fleet == null ? "n/a" : fleet.onRedis(),
