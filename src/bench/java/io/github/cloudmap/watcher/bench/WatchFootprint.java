@@ -1,6 +1,8 @@
 package io.github.cloudmap.watcher.bench;
 
 import io.github.cloudmap.watcher.OperationWatcher;
+import io.github.cloudmap.watcher.OperationWatcherBuilder;
+import io.github.cloudmap.watcher.RequestBudget;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;
@@ -26,20 +28,31 @@ public final class WatchFootprint {
 
     public static void main(String[] args) throws InterruptedException {
         int watches = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
-        long before = settledHeap();
-        long perWatch = measureWaitingWatches(watches, before);
-        long after = settledHeap();
-
-        System.out.printf("watches: %,d waiting between polls%n", watches);
-        System.out.printf("retained heap per waiting watch: %,d bytes%n", perWatch);
-        System.out.printf("heap still held once all were cancelled and the watcher dropped: %,d bytes%n",
-                Math.max(0, after - before));
+        // Unlimited first: every watch has polled and waits between polls. Then with the default
+        // budget (20/s at the start, slow start): most of the watches still queue for a permit
+        // at the 4 s mark, so this is the heap of a watch waiting in the budget's queue.
+        for (boolean budgeted : new boolean[] {false, true}) {
+            long before = settledHeap();
+            long perWatch = measureWaitingWatches(watches, before, budgeted);
+            long after = settledHeap();
+            System.out.printf("%s: %,d watches%n", budgeted
+                    ? "default rate budget (most watches queued for a permit)"
+                    : "no budget (RequestBudget.unlimited(): every watch waiting between polls)", watches);
+            System.out.printf("  retained heap per watch: %,d bytes%n", perWatch);
+            System.out.printf("  heap still held once all were cancelled and the watcher dropped: %,d bytes%n",
+                    Math.max(0, after - before));
+        }
     }
 
-    private static long measureWaitingWatches(int watches, long before) throws InterruptedException {
+    private static long measureWaitingWatches(int watches, long before, boolean budgeted)
+            throws InterruptedException {
         CyclingClient client = new CyclingClient(OperationStatus.PENDING);
         VirtualTimeScheduler clock = VirtualTimeScheduler.create();
-        OperationWatcher watcher = OperationWatcher.builder(client).scheduler(clock).build();
+        OperationWatcherBuilder builder = OperationWatcher.builder(client).scheduler(clock);
+        if (!budgeted) {
+            builder.pollBudget(RequestBudget.unlimited());
+        }
+        OperationWatcher watcher = builder.build();
         List<Disposable> running = new ArrayList<>(watches);
         for (int i = 0; i < watches; i++) {
             running.add(watcher.watch("op-" + i).subscribe());

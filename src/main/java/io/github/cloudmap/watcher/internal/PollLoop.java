@@ -36,7 +36,7 @@ final class PollLoop {
         GetOperationRequest request = GetOperationRequest.builder()
                 .operationId(operationId)
                 .ownerAccount(ownerAccount)
-                .overrideConfiguration(RequestOverrides.APPLY)
+                .overrideConfiguration(RequestOverrides.CONFIGURATION)
                 .build();
         return Flux.defer(() -> {
             Scheduler scheduler = settings.scheduler().get();

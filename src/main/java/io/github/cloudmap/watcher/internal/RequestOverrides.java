@@ -33,6 +33,13 @@ final class RequestOverrides {
     static final Consumer<AwsRequestOverrideConfiguration.Builder> APPLY =
             b -> b.addApiName(MARKER).addPlugin(NO_SDK_RETRIES);
 
+    /**
+     * The same, built once: the configuration is immutable, so every poll loop's request shares
+     * it instead of holding a copy of its own (a few hundred bytes per waiting watch).
+     */
+    static final AwsRequestOverrideConfiguration CONFIGURATION =
+            AwsRequestOverrideConfiguration.builder().applyMutation(APPLY).build();
+
     private RequestOverrides() {}
 
     private static String version() {
