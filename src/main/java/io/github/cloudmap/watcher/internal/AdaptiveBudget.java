@@ -30,8 +30,8 @@ import reactor.core.scheduler.Scheduler;
  * the scheduler of the acquisition at the head, fires when the next token is due and hands out
  * tokens in queue order; a timer whose scheduler was disposed is re-armed on the next waiter's at
  * the budget's next event, and a waiter whose own scheduler refuses the timer is failed with
- * {@link RejectedExecutionException}. A cancelled waiter is marked and skipped (the queue is compacted when
- * mostly dead); a permit granted at the same instant as the cancellation goes back to the
+ * {@link RejectedExecutionException}. A cancelled waiter is marked and skipped (the queue is
+ * compacted when mostly dead); a permit granted at the same instant as the cancellation goes back to the
  * bucket. Reported outcomes move the rate: a throttle cuts it (once per window), a success in a
  * window where requests had to queue raises it (doubling until the first cut with slow start,
  * then by the step).
