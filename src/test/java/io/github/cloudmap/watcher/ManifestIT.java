@@ -40,6 +40,18 @@ class ManifestIT {
     }
 
     @Test
+    void theManifestCarriesTheVersionTheUserAgentReports() throws IOException {
+        // RequestOverrides puts cloudmap-operation-watcher/<Implementation-Version> in the
+        // User-Agent of every request, and "dev" when the jar has none.
+        Path path = libraryJar();
+        String fileVersion = path.getFileName().toString()
+                .replaceFirst("^cloudmap-operation-watcher-", "").replaceFirst("\\.jar$", "");
+        try (JarFile jar = new JarFile(path.toFile())) {
+            assertThat(jar.getManifest().getMainAttributes().getValue("Implementation-Version")).isEqualTo(fileVersion);
+        }
+    }
+
+    @Test
     void theJdkDerivesThatModuleNameAndExportsThePublicApi() throws IOException {
         List<ModuleReference> modules = List.copyOf(ModuleFinder.of(libraryJar()).findAll());
 

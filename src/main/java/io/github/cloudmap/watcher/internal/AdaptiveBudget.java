@@ -28,8 +28,10 @@ import reactor.core.scheduler.Scheduler;
  * <p><b>How it works.</b> An acquisition takes a token at once when the queue is empty and a
  * token is there (so one watch alone never waits); otherwise it joins the queue. One timer, on
  * the scheduler of the acquisition at the head, fires when the next token is due and hands out
- * tokens in queue order. A cancelled waiter is marked and skipped (the queue is compacted when
- * mostly dead); a permit granted at the same instant as the cancellation goes back to the
+ * tokens in queue order; a timer whose scheduler was disposed is re-armed on the next waiter's at
+ * the budget's next event, and a waiter whose own scheduler refuses the timer is failed with
+ * {@link RejectedExecutionException}. A cancelled waiter is marked and skipped (the queue is
+ * compacted when mostly dead); a permit granted at the same instant as the cancellation goes back to the
  * bucket. Reported outcomes move the rate: a throttle cuts it (once per window), a success in a
  * window where requests had to queue raises it (doubling until the first cut with slow start,
  * then by the step).
@@ -60,6 +62,7 @@ final class AdaptiveBudget implements RequestBudget {
     private boolean slowStart;
     private long cuts;
     private Disposable timer;
+    private Scheduler timerScheduler;
 
     /**
      * @param config the settings
@@ -79,6 +82,7 @@ final class AdaptiveBudget implements RequestBudget {
         return Mono.<Permit>create(sink -> {
             Waiter waiter = new Waiter(sink, scheduler);
             boolean grantedAtOnce;
+            List<Waiter> refused = new ArrayList<>(0);
             synchronized (lock) {
                 long now = scheduler.now(TimeUnit.NANOSECONDS);
                 refill(now);
@@ -90,7 +94,7 @@ final class AdaptiveBudget implements RequestBudget {
                     queue.addLast(waiter);
                     waiting++;
                     lastQueued = now;
-                    armTimer(now);
+                    armTimer(refused);
                 }
             }
             // Registered after the decision: a sink cancelled meanwhile runs it at once, which
@@ -99,6 +103,7 @@ final class AdaptiveBudget implements RequestBudget {
             if (grantedAtOnce) {
                 sink.success(waiter.permit);
             }
+            failAll(refused);
         }).filter(permit -> ((BudgetPermit) permit).waiter.deliver());
     }
 
@@ -155,8 +160,18 @@ final class AdaptiveBudget implements RequestBudget {
         lastRefill = now;
     }
 
-    /** Schedules the next hand-out when the next token is due, unless one is scheduled. */
-    private void armTimer(long now) {
+    /**
+     * Schedules the next hand-out when the next token is due, unless one is scheduled. Waiters
+     * whose scheduler refuses the timer are added to {@code refused}, for the caller to fail
+     * once it has left the lock.
+     */
+    private void armTimer(List<Waiter> refused) {
+        if (timer != null && timerScheduler.isDisposed()) {
+            // The scheduler that held the timer was disposed (a finished test's virtual-time
+            // scheduler, say) and dropped the task with it: without this, every other waiter
+            // would wait for a hand-out that never comes.
+            timer = null;
+        }
         while (timer == null) {
             Waiter head = firstLive();
             if (head == null) {
@@ -164,12 +179,25 @@ final class AdaptiveBudget implements RequestBudget {
             }
             long delayNanos = tokens >= 1.0 ? 0L : (long) Math.ceil((1.0 - tokens) / rate * 1e9);
             try {
+                if (head.scheduler.isDisposed()) {
+                    throw new RejectedExecutionException("the scheduler of this budget acquisition is disposed");
+                }
                 timer = head.scheduler.schedule(this::handOut, delayNanos, TimeUnit.NANOSECONDS);
+                timerScheduler = head.scheduler;
             } catch (RejectedExecutionException e) {
                 // That waiter's scheduler is shut down: its watch cannot go on either.
-                removeLive(head);
-                head.fail(e);
+                if (removeLive(head)) {
+                    head.refusal = e;
+                    refused.add(head);
+                }
             }
+        }
+    }
+
+    /** Fails the waiters {@link #armTimer} refused; called outside the lock. */
+    private static void failAll(List<Waiter> refused) {
+        for (Waiter waiter : refused) {
+            waiter.fail(waiter.refusal);
         }
     }
 
@@ -181,15 +209,18 @@ final class AdaptiveBudget implements RequestBudget {
         return head;
     }
 
-    private void removeLive(Waiter waiter) {
+    private boolean removeLive(Waiter waiter) {
         if (waiter.state.compareAndSet(Waiter.WAITING, Waiter.CANCELLED)) {
             waiting--;
+            return true;
         }
+        return false;
     }
 
     /** The timer: hands out the tokens that are due, in queue order, then re-arms. */
     private void handOut() {
         List<Waiter> granted = new ArrayList<>();
+        List<Waiter> refused = new ArrayList<>(0);
         synchronized (lock) {
             timer = null;
             Waiter head = firstLive();
@@ -206,15 +237,17 @@ final class AdaptiveBudget implements RequestBudget {
                     granted.add(head);
                 }
             }
-            armTimer(now);
+            armTimer(refused);
         }
         for (Waiter waiter : granted) {
             waiter.sink.success(waiter.permit);
         }
+        failAll(refused);
     }
 
     /** A waiter was cancelled while queued: it leaves; the timer stops if no one is left. */
     private void left(Waiter waiter) {
+        List<Waiter> refused = new ArrayList<>(0);
         synchronized (lock) {
             waiting--;
             if (waiting == 0) {
@@ -223,20 +256,26 @@ final class AdaptiveBudget implements RequestBudget {
                     timer.dispose();
                     timer = null;
                 }
-            } else if (queue.size() > 2 * waiting + 16) {
-                queue.removeIf(w -> w.state.get() != Waiter.WAITING);
+            } else {
+                if (queue.size() > 2 * waiting + 16) {
+                    queue.removeIf(w -> w.state.get() != Waiter.WAITING);
+                }
+                armTimer(refused); // re-arms a timer that its disposed scheduler dropped
             }
         }
+        failAll(refused);
     }
 
     /** A permit granted at the instant its waiter was cancelled goes back to the bucket. */
     private void refund(Waiter waiter) {
+        List<Waiter> refused = new ArrayList<>(0);
         synchronized (lock) {
             tokens = Math.min(config.burst(), tokens + 1.0);
-            if (waiting > 0 && timer == null) {
-                armTimer(waiter.scheduler.now(TimeUnit.NANOSECONDS));
+            if (waiting > 0) {
+                armTimer(refused);
             }
         }
+        failAll(refused);
     }
 
     // --- adaptation --------------------------------------------------------------------------
@@ -286,6 +325,8 @@ final class AdaptiveBudget implements RequestBudget {
         final MonoSink<Permit> sink;
         final Scheduler scheduler;
         final BudgetPermit permit;
+        // Set under the lock before the waiter is failed outside it.
+        volatile Throwable refusal;
 
         Waiter(MonoSink<Permit> sink, Scheduler scheduler) {
             this.sink = sink;

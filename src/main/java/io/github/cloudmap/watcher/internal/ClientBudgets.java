@@ -2,6 +2,7 @@ package io.github.cloudmap.watcher.internal;
 
 import io.github.cloudmap.watcher.AdaptiveBudgetConfig;
 import io.github.cloudmap.watcher.RequestBudget;
+import java.lang.ref.WeakReference;
 import java.util.Map;
 import java.util.WeakHashMap;
 
@@ -12,9 +13,12 @@ import java.util.WeakHashMap;
  *
  * <p>Why this is not a global mutable default: nothing here can be set or replaced, and no
  * watcher's behaviour depends on another client's. A budget is created with its client's first
- * watcher and lives exactly as long as the client (the map holds the client weakly, and a budget
- * never refers to its client), so each test's fresh client starts with a fresh budget and no test
- * has state to reset. A user who wants wider sharing passes a budget of their own.
+ * watcher and lives as long as a watcher built on the client does: each watcher holds its budgets
+ * strongly, the map holds the client and the budgets weakly. The budgets must be held weakly too,
+ * because a budget's queue leads back to the client (a waiting acquisition's subscriber is a watch
+ * of that client): a strong value would keep its own weak key, and with it every watch still
+ * queued, alive for good. So each test's fresh client starts with a fresh budget and no test has
+ * state to reset. A user who wants wider sharing passes a budget of their own.
  *
  * <p>Keyed by the client object: SDK clients do not override {@code equals}, so this is identity.
  * Thread-safe. Not part of the public API.
@@ -34,21 +38,38 @@ final class ClientBudgets {
 
     /** The GetOperation budget shared by the watchers of {@code client}. */
     static RequestBudget polls(Object client) {
-        return of(client).polls;
+        synchronized (BY_CLIENT) {
+            Budgets budgets = of(client);
+            RequestBudget polls = budgets.polls.get();
+            if (polls == null) {
+                polls = new AdaptiveBudget(AdaptiveBudgetConfig.defaults(), "GetOperation");
+                budgets.polls = new WeakReference<>(polls);
+            }
+            return polls;
+        }
     }
 
     /** The submission budget shared by the watchers of {@code client}. */
     static RequestBudget submissions(Object client) {
-        return of(client).submissions;
-    }
-
-    private static Budgets of(Object client) {
         synchronized (BY_CLIENT) {
-            return BY_CLIENT.computeIfAbsent(client, c -> new Budgets(
-                    new AdaptiveBudget(AdaptiveBudgetConfig.defaults(), "GetOperation"),
-                    new AdaptiveBudget(SUBMISSION_DEFAULTS, "submission")));
+            Budgets budgets = of(client);
+            RequestBudget submissions = budgets.submissions.get();
+            if (submissions == null) {
+                submissions = new AdaptiveBudget(SUBMISSION_DEFAULTS, "submission");
+                budgets.submissions = new WeakReference<>(submissions);
+            }
+            return submissions;
         }
     }
 
-    private record Budgets(RequestBudget polls, RequestBudget submissions) { }
+    // Guarded by BY_CLIENT.
+    private static Budgets of(Object client) {
+        return BY_CLIENT.computeIfAbsent(client, c -> new Budgets());
+    }
+
+    /** The client's budgets, each held weakly; guarded by BY_CLIENT. */
+    private static final class Budgets {
+        WeakReference<RequestBudget> polls = new WeakReference<>(null);
+        WeakReference<RequestBudget> submissions = new WeakReference<>(null);
+    }
 }
