@@ -170,7 +170,7 @@ class WatcherEndToEndIT {
 
     @Test
     void anUnknownOperationSurfacesAfterTheGraceWindow() {
-        StepVerifier.create(watcher().notFoundGrace(Duration.ofMillis(300)).build().watch("no-such-operation"))
+        StepVerifier.create(watcher().notFoundGrace(Duration.ofSeconds(2)).build().watch("no-such-operation"))
                 .expectError(OperationNotFoundException.class)
                 .verify(BOUND);
         assertThat(listener.notFound.get()).as("tolerated within the window").isGreaterThanOrEqualTo(2);
