@@ -22,8 +22,9 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationType;
 class WatchCommandIT {
 
     private final CloudMapEmulator emulator = CloudMapEmulator.builder()
+            // SUBMITTED for 2 s: a busy machine can take over 200 ms to start the command and send its first poll.
             .operationTimings(OperationTimings.defaults()
-                    .with(OperationType.CREATE_NAMESPACE, Duration.ofMillis(200), Duration.ofMillis(300)))
+                    .with(OperationType.CREATE_NAMESPACE, Duration.ofSeconds(2), Duration.ofMillis(300)))
             .start();
     private final ServiceDiscoveryAsyncClient client = Clients.emulator(emulator.endpoint());
     private final StringWriter out = new StringWriter();
