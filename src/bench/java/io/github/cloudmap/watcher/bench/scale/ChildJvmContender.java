@@ -127,7 +127,7 @@ final class ChildJvmContender implements Contender {
                 case "saw" -> observations.sawTerminal(w[1], Long.parseLong(w[2]), Long.parseLong(w[3]));
                 case "timeout" -> observations.timedOut(w[1]);
                 case "error" -> observations.error(w[1], new RuntimeException(
-                        String.join(" ", java.util.Arrays.copyOfRange(w, Math.min(2, w.length), w.length)))));
+                        String.join(" ", java.util.Arrays.copyOfRange(w, Math.min(2, w.length), w.length))));
                 case "end" -> {
                     childCpuMs.addAndGet(Long.parseLong(w[1]));
                     fallbacks.addAndGet(Long.parseLong(w[2]));
