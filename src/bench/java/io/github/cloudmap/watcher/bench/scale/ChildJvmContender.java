@@ -70,6 +70,10 @@ final class ChildJvmContender implements Contender {
         run.put("processes", children.size());
         run.put("budget", redis != null ? "one RedisBudget (maxRate " + maxRate + ")" : "local adaptive, one per process");
         run.put("children_cpu_ms", childCpuMs.get());
+        // The work is the children's: their CPU (start-up and warm-up included) joins the harness's,
+        // and a heap per watch measured in the harness would mean nothing.
+        run.put("cpu_ms", run.path("cpu_ms").asLong() + childCpuMs.get());
+        run.put("heap_per_watch_bytes", -1);
         if (redis != null) {
             run.put("redis_fallbacks", fallbacks.get());
         }

@@ -166,8 +166,6 @@ public final class ScaleBenchmark {
             sample(emulator, samples, start);
             JsonNode counts = emulator.command("counts");
             waiting.close();
-            ObjectNode described = MAPPER.createObjectNode();
-            waiting.describe(described);
 
             FloorModel floor = FloorModel.of(durations, limit);
             long[] lags = observations.sortedLags();
@@ -219,6 +217,9 @@ public final class ScaleBenchmark {
                 throttledPerSecond.add(s[2] - previous[1]);
                 previous = new long[] {s[1], s[2]};
             }
+            ObjectNode described = MAPPER.createObjectNode(); // what the contender adds, after it closed
+            described.put("cpu_ms", run.get("cpu_ms").asLong());
+            waiting.describe(described);
             run.setAll(described);
             observations.errorSamples().forEach(e -> System.out.println("  error sample: " + e));
             return run;
