@@ -35,6 +35,7 @@ final class ChildJvmContender implements Contender {
     private volatile Observations observations;
     private final AtomicLong childCpuMs = new AtomicLong();
     private final AtomicLong fallbacks = new AtomicLong();
+    private long redisCommands = -1;
 
     /**
      * @param fleet     one {@code RedisBudget} for all (true) or a local budget each
@@ -76,6 +77,7 @@ final class ChildJvmContender implements Contender {
         run.put("heap_per_watch_bytes", -1);
         if (redis != null) {
             run.put("redis_fallbacks", fallbacks.get());
+            run.put("redis_commands", redisCommands);
         }
     }
 
@@ -84,6 +86,7 @@ final class ChildJvmContender implements Contender {
         children.forEach(Child::quit);
         children.forEach(Child::await);
         if (redis != null) {
+            redisCommands = redis.commandsProcessed();
             redis.close();
         }
     }

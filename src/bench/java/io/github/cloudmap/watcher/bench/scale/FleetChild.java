@@ -79,8 +79,9 @@ public final class FleetChild {
             }
         }
         watches.dispose();
+        // -1 where the meter is missing (a local budget, or a renamed meter): never a silent 0.
         double fallbacks = meters.find("cloudmap.watcher.budget.redis.fallbacks").counters().stream()
-                .mapToDouble(c -> c.count()).sum();
+                .mapToDouble(c -> c.count()).reduce(Double::sum).orElse(-1);
         if (fleet != null) {
             fleet.close();
         }

@@ -85,6 +85,28 @@ final class RedisProcess implements AutoCloseable {
                 + " or -Dbench.redisServer=PATH");
     }
 
+    /**
+     * The commands this server has processed ({@code INFO stats}, {@code total_commands_processed}),
+     * the evidence that the fleet's permits came from it; -1 if it cannot be read.
+     */
+    long commandsProcessed() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            socket.setSoTimeout(2000);
+            socket.getOutputStream().write("INFO stats\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.startsWith("total_commands_processed:")) {
+                    return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // reported as unknown
+        }
+        return -1;
+    }
+
     String uri() {
         return "redis://127.0.0.1:" + port;
     }
