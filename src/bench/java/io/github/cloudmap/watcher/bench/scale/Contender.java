@@ -14,6 +14,13 @@ interface Contender extends AutoCloseable {
      */
     void start(List<PendingOperation> operations, Observations observations, long deadlineMillis);
 
+    /**
+     * Adds what the run's JSON should say about this contender beyond the emulator's counts (how
+     * many processes, which budget), once it is closed. Nothing by default.
+     */
+    default void describe(com.fasterxml.jackson.databind.node.ObjectNode run) {
+    }
+
     /** Stops polling and frees the clients, threads and timers of this contender. */
     @Override
     void close();

@@ -12,13 +12,25 @@ final class Contenders {
     static final List<String> ALL = List.of("fixed-2s", "sdk-waiter", "sdk-adaptive", "watcher-tuned", "watcher",
             "watcher-coalesced");
 
+    /**
+     * Every contender: {@link #ALL} (what {@code bench.contenders=all} runs) and the two that split
+     * the operations over {@code bench.processes} child JVMs, run only when named.
+     */
+    static final List<String> KNOWN = List.of("fixed-2s", "sdk-waiter", "sdk-adaptive", "watcher-tuned", "watcher",
+            "watcher-split", "watcher-fleet", "watcher-coalesced");
+
     /** A hand-tuned static budget runs at this share of the true limit: "just under" it. */
     static final double TUNED_SHARE = 0.9;
 
     private Contenders() {
     }
 
-    static Contender create(String name, RunSettings run) {
+    /** Where a contender sorts in tables and charts: the order of {@link #KNOWN}. */
+    static int order(String name) {
+        return KNOWN.indexOf(name);
+    }
+
+    static Contender create(String name, RunSettings run) throws java.io.IOException {
         return switch (name) {
             case "fixed-2s" -> new FixedIntervalContender(Clients.sdkDefaults(run.endpoint()));
             case "sdk-adaptive" -> new FixedIntervalContender(Clients.adaptive(run.endpoint()));
@@ -28,6 +40,13 @@ final class Contenders {
                 // The defaults, but for the run's bound in place of the 5 minute default deadline.
                 yield new WatcherContender(client, OperationWatcher.builder(client).timeout(run.bound()).build());
             }
+            // P JVMs with the `watcher` setup each: sharing one RedisBudget, or each on its own
+            // local budget. The fleet's ceiling is the account's quota, as docs/fleet.md advises
+            // (-Dbench.fleetMaxRate=default for the library's default ceiling).
+            case "watcher-split" -> new ChildJvmContender(run, run.processes(), false, "default");
+            case "watcher-fleet" -> new ChildJvmContender(run, run.processes(), true,
+                    System.getProperty("bench.fleetMaxRate", "").isBlank()
+                            ? ScaleBenchmark.fmt(run.getLimitRps()) : System.getProperty("bench.fleetMaxRate"));
             case "watcher-tuned" -> {
                 ServiceDiscoveryAsyncClient client = Clients.noRetries(run.endpoint());
                 yield new WatcherContender(client, tunedWatcher(client, staticBudget(run.getLimitRps()), run));
@@ -38,7 +57,7 @@ final class Contenders {
                 yield new CoalescedContender(client, getBudget, staticBudget(run.listLimitRps()),
                         tunedWatcher(client, getBudget, run));
             }
-            default -> throw new IllegalArgumentException("unknown contender '" + name + "'; choose from " + ALL);
+            default -> throw new IllegalArgumentException("unknown contender '" + name + "'; choose from " + KNOWN);
         };
     }
 

@@ -41,16 +41,24 @@ final class Observations {
 
     /** A status the contender saw; only terminal ones count. */
     void saw(Operation op) {
-        if (frozen || !isTerminal(op)) {
+        if (isTerminal(op)) {
+            sawTerminal(op.id(), op.updateDate().toEpochMilli(), System.currentTimeMillis());
+        }
+    }
+
+    /**
+     * A terminal state seen at {@code seenMillis}, possibly by another process on this machine (the
+     * same clock): what {@link #saw} records, for contenders whose watches run in child JVMs.
+     */
+    void sawTerminal(String operationId, long updateMillis, long seenMillis) {
+        if (frozen) {
             return;
         }
-        long now = System.currentTimeMillis();
-        long lag = now - op.updateDate().toEpochMilli();
-        if (lagMillis.putIfAbsent(op.id(), lag) != null) {
+        if (lagMillis.putIfAbsent(operationId, seenMillis - updateMillis) != null) {
             duplicates.incrementAndGet();
             return;
         }
-        end(op.id(), now);
+        end(operationId, seenMillis);
     }
 
     /** An error reached the caller for this operation (not its time bound). */

@@ -11,5 +11,6 @@ import java.time.Duration;
  * @param getLimitRps    the GetOperation limit the emulator enforces
  * @param listLimitRps   the ListOperations limit the emulator enforces (assumed, not published)
  * @param bound          how long each contender waits for one operation at most
+ * @param processes      over how many JVMs {@code watcher-split} and {@code watcher-fleet} split the operations
  */
-record RunSettings(URI endpoint, double getLimitRps, double listLimitRps, Duration bound) { }
+record RunSettings(URI endpoint, double getLimitRps, double listLimitRps, Duration bound, int processes) { }

@@ -34,7 +34,10 @@ import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncCli
  * {@code bench.bound} (seconds each contender waits at most; default max(180, 4 N / limit)),
  * {@code bench.namespaces} (ceil(N / 2000), at least 1: Cloud Map allows 2,000 instances per
  * namespace), {@code bench.append} (false: true keeps the runs already in scale.json and replaces
- * those run again), {@code bench.out} (target/bench).
+ * those run again), {@code bench.out} (target/bench), {@code bench.processes} (1: over how many child
+ * JVMs {@code watcher-split} and {@code watcher-fleet} split the operations; those two run only when
+ * named), {@code bench.fleetMaxRate} (the limit: {@code watcher-fleet}'s RedisBudget ceiling, or
+ * {@code default}).
  *
  * <p>Writes {@code scale.json}, {@code scale.md} and {@code scale.png} after every run, so a long
  * session that is cut short keeps what it measured.
@@ -66,9 +69,9 @@ public final class ScaleBenchmark {
             ScaleReport.write(out, runs); // redraws scale.md and scale.png from scale.json (with bench.append)
             return;
         }
-        System.out.printf("Scale benchmark: %,d operations of 2-20 s (seed %d) in %d namespace(s); GetOperation limits %s/s"
+        System.out.printf("Scale benchmark: %,d operations of 2-20 s (seed %d) in %d namespace(s), %d process(es) for the split contenders; GetOperation limits %s/s"
                 + " (burst 2x); ListOperations ASSUMED %s/s, burst %d (not published by AWS); contenders %s%n",
-                operations, seed, namespaces, limits, fmt(listLimit), (int) (2 * listLimit), contenders);
+                operations, seed, namespaces, Integer.getInteger("bench.processes", 1), limits, fmt(listLimit), (int) (2 * listLimit), contenders);
         // One emulator process for the whole session, warmed up once and cleared before each run
         // (operations forgotten, counts reset, buckets full again): on a busy machine a cold
         // emulator would be the bottleneck of whichever contender ran first.
@@ -108,8 +111,13 @@ public final class ScaleBenchmark {
             if (history > 0) {
                 emulator.command("history " + history + " " + namespaces + " " + (seed + 1));
             }
-            RunSettings settings = new RunSettings(emulator.endpoint(), limit, listLimit, bound);
+            RunSettings settings = new RunSettings(emulator.endpoint(), limit, listLimit, bound,
+                    Integer.getInteger("bench.processes", 1));
             Contender waiting = Contenders.create(contender, settings);
+            // Once more, after the contender is built: the child JVMs of watcher-split and
+            // watcher-fleet warm their clients up against the emulator, so the buckets start full
+            // for them too (the counts are reset after the operations are created).
+            emulator.command("limits " + limit + " " + (int) (2 * limit) + " " + listLimit + " " + (int) (2 * listLimit));
             long heapBefore = settledHeap();
             THREADS.resetPeakThreadCount();
             AtomicLong heapPeak = new AtomicLong(MEMORY.getHeapMemoryUsage().getUsed());
@@ -209,6 +217,10 @@ public final class ScaleBenchmark {
                 throttledPerSecond.add(s[2] - previous[1]);
                 previous = new long[] {s[1], s[2]};
             }
+            ObjectNode described = MAPPER.createObjectNode(); // what the contender adds, after it closed
+            described.put("cpu_ms", run.get("cpu_ms").asLong());
+            waiting.describe(described);
+            run.setAll(described);
             observations.errorSamples().forEach(e -> System.out.println("  error sample: " + e));
             return run;
         }
@@ -257,7 +269,8 @@ public final class ScaleBenchmark {
             if (r.get("contender").asText().equals(run.get("contender").asText())
                     && r.get("limit_rps").asDouble() == run.get("limit_rps").asDouble()
                     && r.get("operations").asInt() == run.get("operations").asInt()
-                    && r.path("history_operations").asInt() == run.get("history_operations").asInt()) {
+                    && r.path("history_operations").asInt() == run.get("history_operations").asInt()
+                    && r.path("processes").asInt(1) == run.path("processes").asInt(1)) {
                 runs.set(i, run);
                 return;
             }
@@ -294,8 +307,8 @@ public final class ScaleBenchmark {
             return Contenders.ALL;
         }
         List<String> names = Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-        names.stream().filter(n -> !Contenders.ALL.contains(n)).findFirst().ifPresent(n -> {
-            throw new IllegalArgumentException("unknown contender '" + n + "'; choose from " + Contenders.ALL);
+        names.stream().filter(n -> !Contenders.KNOWN.contains(n)).findFirst().ifPresent(n -> {
+            throw new IllegalArgumentException("unknown contender '" + n + "'; choose from " + Contenders.KNOWN);
         });
         return names;
     }

@@ -50,11 +50,20 @@ final class ScaleReport {
         chart(runs, dir.resolve("scale.png"));
     }
 
+    /**
+     * The contender's name, with the number of JVMs for those that split the operations over
+     * child processes ({@code watcher-fleet (3 JVMs)}).
+     */
+    static String label(JsonNode r) {
+        return r.has("processes") ? r.get("contender").asText() + " (" + r.get("processes").asInt() + " JVMs)"
+                : r.get("contender").asText();
+    }
+
     static String summaryLine(JsonNode r) {
         return String.format("%-18s limit %4s/s N %,6d hist %,6d: %6.2f calls/op, %5.1f %% throttled, %d errors,"
                         + " %,d/%,d terminal (%d dup), lag p50 %.1f s p99 %.1f s max %.1f s, wall %.0f s"
                         + " | floor %.2f calls/op, p99 %.1f s",
-                r.get("contender").asText(), ScaleBenchmark.fmt(r.get("limit_rps").asDouble()), r.get("operations").asInt(),
+                label(r), ScaleBenchmark.fmt(r.get("limit_rps").asDouble()), r.get("operations").asInt(),
                 r.get("history_operations").asInt(), r.get("calls_per_operation").asDouble(),
                 100 * r.get("throttled_share").asDouble(), r.get("surfaced_errors").asInt(),
                 r.get("terminal_observed").asInt(), r.get("operations").asInt(), r.get("terminal_duplicates").asInt(),
@@ -83,12 +92,12 @@ final class ScaleReport {
                 .sorted(Comparator.<JsonNode>comparingInt(r -> r.get("operations").asInt())
                         .thenComparingInt(r -> r.path("history_operations").asInt())
                         .thenComparingDouble(r -> r.get("limit_rps").asDouble())
-                        .thenComparingInt(r -> Contenders.ALL.indexOf(r.get("contender").asText())))
+                        .thenComparingInt(r -> Contenders.order(r.get("contender").asText())))
                 .toList();
         for (JsonNode r : sorted) {
             md.append(String.format("| %s | %s | %,d | %,d | %.2f | %,d | %,d (%.0f %%) | %d | %,d (%d) | %s / %s / %s | %.0f | %.1f |"
                             + " %.0f | %s | %d | %.2f, %s / %s | %.0f |\n",
-                    r.get("contender").asText(), ScaleBenchmark.fmt(r.get("limit_rps").asDouble()),
+                    label(r), ScaleBenchmark.fmt(r.get("limit_rps").asDouble()),
                     r.get("operations").asInt(), r.path("history_operations").asInt(),
                     r.get("calls_per_operation").asDouble(), r.get("api_calls").asInt(),
                     r.get("throttled_responses").asInt(), 100 * r.get("throttled_share").asDouble(),
@@ -127,7 +136,7 @@ final class ScaleReport {
 
     static void chart(ArrayNode runs, Path png) throws IOException {
         List<JsonNode> group = chartGroup(runs).stream()
-                .sorted(Comparator.comparingInt(r -> Contenders.ALL.indexOf(r.get("contender").asText())))
+                .sorted(Comparator.comparingInt(r -> Contenders.order(r.get("contender").asText())))
                 .collect(Collectors.toList());
         if (group.isEmpty()) {
             return;
@@ -141,7 +150,7 @@ final class ScaleReport {
         XYSeriesCollection rates = new XYSeriesCollection();
         XYSeriesCollection lags = new XYSeriesCollection();
         for (JsonNode r : group) {
-            String name = r.get("contender").asText();
+            String name = label(r);
             XYSeries rate = new XYSeries(name);
             int t = 1;
             for (JsonNode v : r.get("calls_per_second")) {
@@ -218,7 +227,7 @@ final class ScaleReport {
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
         for (int i = 0; i < contenders; i++) {
             // One colour per contender in every chart, whichever ran.
-            int index = Contenders.ALL.indexOf(String.valueOf(plot.getDataset().getSeriesKey(i)));
+            int index = Contenders.order(String.valueOf(plot.getDataset().getSeriesKey(i)).split(" ")[0]);
             renderer.setSeriesPaint(i, COLORS[Math.max(0, index) % COLORS.length]);
             renderer.setSeriesStroke(i, new BasicStroke(2f));
         }
