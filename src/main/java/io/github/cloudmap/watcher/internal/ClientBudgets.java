@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.WeakHashMap;
 
 /**
- * The default budgets of each SDK client: one per API quota (GetOperation, and the
- * submissions), shared by every watcher built on that client, so two watchers in one
+ * The default budgets of each SDK client: one per API quota (GetOperation, the submissions,
+ * and ListOperations for coalesced polling), shared by every watcher built on that client, so two watchers in one
  * application do not each claim the whole quota.
  *
  * <p>Why this is not a global mutable default: nothing here can be set or replaced, and no
@@ -28,6 +28,14 @@ final class ClientBudgets {
     static final AdaptiveBudgetConfig SUBMISSION_DEFAULTS = AdaptiveBudgetConfig.defaults().toBuilder()
             .initialRate(10).maxRate(200).build();
 
+    /**
+     * ListOperations' default: AWS publishes no quota for it and its own controller left it for
+     * GetOperation "because it has higher limits", so start low (2/s, burst 2) and cap at 10/s;
+     * the budget still cuts on a throttle and grows while sweeps succeed.
+     */
+    static final AdaptiveBudgetConfig LISTING_DEFAULTS = AdaptiveBudgetConfig.defaults().toBuilder()
+            .initialRate(2).minRate(0.5).maxRate(10).increaseStep(0.5).burst(2).build();
+
     private static final Map<Object, Budgets> BY_CLIENT = new WeakHashMap<>();
 
     private ClientBudgets() {}
@@ -42,13 +50,19 @@ final class ClientBudgets {
         return of(client).submissions;
     }
 
+    /** The ListOperations budget shared by the watchers of {@code client} (coalesced polling). */
+    static RequestBudget listings(Object client) {
+        return of(client).listings;
+    }
+
     private static Budgets of(Object client) {
         synchronized (BY_CLIENT) {
             return BY_CLIENT.computeIfAbsent(client, c -> new Budgets(
                     new AdaptiveBudget(AdaptiveBudgetConfig.defaults(), "GetOperation"),
-                    new AdaptiveBudget(SUBMISSION_DEFAULTS, "submission")));
+                    new AdaptiveBudget(SUBMISSION_DEFAULTS, "submission"),
+                    new AdaptiveBudget(LISTING_DEFAULTS, "ListOperations")));
         }
     }
 
-    private record Budgets(RequestBudget polls, RequestBudget submissions) { }
+    private record Budgets(RequestBudget polls, RequestBudget submissions, RequestBudget listings) { }
 }
