@@ -88,6 +88,35 @@ class CoalescedPollingTest {
     }
 
     @Test
+    void aWakeUpThatComesWhileAPollIsUnderWayIsKeptForTheNextWait() {
+        // Every GetOperation waits 1 s for its permit: polls fall due at 0, 1.5, 3.5 ... and are
+        // sent at 1, 2.5 ... The sweep at 2 s shows SUCCESS while the second poll waits for its
+        // permit (no wait for a wake-up is pending then); that poll still reads PENDING (the
+        // service's read lags), so the loop polls again at once instead of after its 1 s delay.
+        client.script("op-1").pending().times(2).success();
+        client.listings().page(null, summary("op-1", SUCCESS));
+        RequestBudget slow = new RequestBudget() {
+            @Override
+            public reactor.core.publisher.Mono<Permit> acquire(reactor.core.scheduler.Scheduler on) {
+                Permit permit = new Permit() {
+                    @Override public void onThrottled() { }
+                    @Override public void onAnswered() { }
+                };
+                return reactor.core.publisher.Mono.delay(Duration.ofSeconds(1), on).thenReturn(permit);
+            }
+            @Override public double currentRate() { return 1; }
+            @Override public int waiting() { return 0; }
+        };
+        OperationWatcher watcher = watcher().pollBudget(slow).coalescedPolling(SWEEP).build();
+        List<OperationStatus> seen = new CopyOnWriteArrayList<>();
+        watcher.watch("op-1").map(Operation::status).subscribe(seen::add);
+        clock.advanceTimeBy(Duration.ofSeconds(10));
+        // Without the kept wake-up the third poll would be due at 3.5 s and sent at 4.5 s.
+        assertThat(recorder.pollMillis).containsExactly(1000L, 2500L, 3500L);
+        assertThat(seen).containsExactly(PENDING, SUCCESS);
+    }
+
+    @Test
     void emissionsAreIdenticalToPerOperationPollingForTheSameScript() {
         long seed = System.nanoTime();
         Random random = new Random(seed);
