@@ -70,6 +70,12 @@ public final class OperationWatcherBuilder {
      * operation, and far from the overflow of nanosecond arithmetic.
      */
     public static final Duration MAX_DURATION = Duration.ofDays(1);
+    /**
+     * Shortest interval between the ListOperations sweeps of {@link #coalescedPolling(Duration)}:
+     * every sweep pages through the account's recent operation history at ListOperations' own,
+     * unpublished quota.
+     */
+    public static final Duration MIN_SWEEP_INTERVAL = Duration.ofMillis(500);
 
     private final ServiceDiscoveryAsyncClient client;
     /** Null until set: the defaults then adapt to a short timeout (see the class documentation). */
@@ -90,6 +96,7 @@ public final class OperationWatcherBuilder {
     private RequestBudget submissionBudget;
     private WatchListener listener = WatchListener.NONE;
     private Supplier<? extends Scheduler> deliveryScheduler;
+    private Duration sweepInterval;
 
     OperationWatcherBuilder(ServiceDiscoveryAsyncClient client) {
         this.client = Objects.requireNonNull(client, "client must not be null");
@@ -400,6 +407,48 @@ public final class OperationWatcherBuilder {
     }
 
     /**
+     * Turns on coalesced polling (off by default): while this watcher has operations to wait for,
+     * one ListOperations sweep every {@code sweepInterval} looks for operations of the account
+     * that changed, and a watch whose operation shows a later status polls GetOperation at once
+     * instead of at the end of its backoff delay. Every status a watch emits still comes from
+     * GetOperation, with the same emission rules, retries and budget; a watch still polls on its
+     * usual schedule when no sweep wakes it, so a slow or throttled sweep never makes it slower.
+     * ListOperations calls draw on this client's ListOperations budget (adaptive, from 2/s, at
+     * most 10/s). If ListOperations is refused (AccessDenied: a policy granting GetOperation
+     * only), the watcher goes back to per-operation polling quietly: an INFO log line and
+     * {@link WatchListener#onCoalescingOff}, no failed watch.
+     *
+     * <p>When it pays: it shortens detection lag, not calls. Measured at 100 operations under a
+     * 100/s GetOperation quota, p99 lag fell from about 8.5 s to 1.1 s with no other operations in
+     * the account, and to 3.0 s with a finished history of 20 times the pending count; GetOperation
+     * calls stay those of per-operation polling and the sweeps add ListOperations calls (each one
+     * pages through the account's <i>whole</i> recent history, which the watcher cannot see). At
+     * 1,000 operations, where the GetOperation quota is the bottleneck, it changed nothing. See
+     * {@code docs/coalesced.md}.
+     *
+     * <pre>{@code
+     * OperationWatcher watcher = OperationWatcher.builder(client)
+     *     .coalescedPolling(Duration.ofSeconds(2))
+     *     .build();
+     * }</pre>
+     *
+     * @param sweepInterval the time between the end of one sweep and the start of the next; at
+     *        least {@link #MIN_SWEEP_INTERVAL}
+     * @throws NullPointerException if {@code sweepInterval} is null
+     * @throws IllegalArgumentException if it is shorter than {@link #MIN_SWEEP_INTERVAL} or longer
+     *         than {@link #MAX_DURATION}
+     */
+    public OperationWatcherBuilder coalescedPolling(Duration sweepInterval) {
+        Objects.requireNonNull(sweepInterval, "sweepInterval must not be null");
+        if (sweepInterval.compareTo(MIN_SWEEP_INTERVAL) < 0 || sweepInterval.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException("sweepInterval must be between " + MIN_SWEEP_INTERVAL + " and "
+                    + MAX_DURATION + ", was " + sweepInterval);
+        }
+        this.sweepInterval = sweepInterval;
+        return this;
+    }
+
+    /**
      * A watcher with these settings; the builder can go on being used.
      *
      * @throws IllegalArgumentException if the max poll interval or the not-found grace window
@@ -415,7 +464,9 @@ public final class OperationWatcherBuilder {
                 resubmission,
                 pollBudget != null ? pollBudget : WatchEngine.defaultPollBudget(client),
                 submissionBudget != null ? submissionBudget : WatchEngine.defaultSubmissionBudget(client),
-                listener, deliveryScheduler));
+                listener, deliveryScheduler,
+                sweepInterval,
+                sweepInterval != null ? WatchEngine.defaultListBudget(client) : null));
     }
 
     private static Duration min(Duration a, Duration b) {

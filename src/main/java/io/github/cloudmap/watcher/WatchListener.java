@@ -80,4 +80,14 @@ public interface WatchListener {
      * @param duplicate the SDK's exception, as the submission failed with it
      */
     default void onDuplicate(String duplicateOperationId, DuplicateRequestException duplicate) { }
+
+    /**
+     * Coalesced polling was turned off for this watcher because ListOperations was refused with
+     * a client error that is not a throttle (typically AccessDenied: a policy that grants
+     * GetOperation only). The watcher goes on with per-operation polling; no watch fails. Heard
+     * at most once per watcher.
+     *
+     * @param cause the refusal, as the SDK reported it
+     */
+    default void onCoalescingOff(Throwable cause) { }
 }

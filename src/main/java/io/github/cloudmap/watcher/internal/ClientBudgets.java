@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.WeakHashMap;
 
 /**
- * The default budgets of each SDK client: one per API quota (GetOperation, and the
- * submissions), shared by every watcher built on that client, so two watchers in one
+ * The default budgets of each SDK client: one per API quota (GetOperation, the submissions,
+ * and ListOperations for coalesced polling), shared by every watcher built on that client, so two watchers in one
  * application do not each claim the whole quota.
  *
  * <p>Why this is not a global mutable default: nothing here can be set or replaced, and no
@@ -31,6 +31,14 @@ final class ClientBudgets {
      */
     static final AdaptiveBudgetConfig SUBMISSION_DEFAULTS = AdaptiveBudgetConfig.defaults().toBuilder()
             .initialRate(10).maxRate(200).build();
+
+    /**
+     * ListOperations' default: AWS publishes no quota for it and its own controller left it for
+     * GetOperation "because it has higher limits", so start low (2/s, burst 2) and cap at 10/s;
+     * the budget still cuts on a throttle and grows while sweeps succeed.
+     */
+    static final AdaptiveBudgetConfig LISTING_DEFAULTS = AdaptiveBudgetConfig.defaults().toBuilder()
+            .initialRate(2).minRate(0.5).maxRate(10).increaseStep(0.5).burst(2).build();
 
     private static final Map<Object, Budgets> BY_CLIENT = new WeakHashMap<>();
 
@@ -62,6 +70,19 @@ final class ClientBudgets {
         }
     }
 
+    /** The ListOperations budget shared by the watchers of {@code client} (coalesced polling). */
+    static RequestBudget listings(Object client) {
+        synchronized (BY_CLIENT) {
+            Budgets budgets = of(client);
+            RequestBudget listings = budgets.listings.get();
+            if (listings == null) {
+                listings = new AdaptiveBudget(LISTING_DEFAULTS, "ListOperations");
+                budgets.listings = new WeakReference<>(listings);
+            }
+            return listings;
+        }
+    }
+
     // Guarded by BY_CLIENT.
     private static Budgets of(Object client) {
         return BY_CLIENT.computeIfAbsent(client, c -> new Budgets());
@@ -71,5 +92,6 @@ final class ClientBudgets {
     private static final class Budgets {
         WeakReference<RequestBudget> polls = new WeakReference<>(null);
         WeakReference<RequestBudget> submissions = new WeakReference<>(null);
+        WeakReference<RequestBudget> listings = new WeakReference<>(null);
     }
 }

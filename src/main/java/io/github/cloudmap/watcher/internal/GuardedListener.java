@@ -85,4 +85,9 @@ final class GuardedListener implements WatchListener {
     public void onDuplicate(String duplicateOperationId, DuplicateRequestException duplicate) {
         call("onDuplicate", l -> l.onDuplicate(duplicateOperationId, duplicate));
     }
+
+    @Override
+    public void onCoalescingOff(Throwable cause) {
+        call("onCoalescingOff", l -> l.onCoalescingOff(cause));
+    }
 }

@@ -26,9 +26,17 @@ final class PollLoop {
     private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
 
     private final WatchSettings settings;
+    /** Wakes loops early from ListOperations sweeps; null unless coalesced polling is on. */
+    private final SweepCoordinator coordinator;
 
     PollLoop(WatchSettings settings) {
         this.settings = settings;
+        this.coordinator = settings.sweepInterval() != null ? new SweepCoordinator(settings) : null;
+    }
+
+    /** The coalesced-polling coordinator, or null when it is off; for tests. */
+    SweepCoordinator coordinator() {
+        return coordinator;
     }
 
     /** Polls {@code operationId} until SUCCESS or FAIL, emitting the first status and each change. */
@@ -40,19 +48,29 @@ final class PollLoop {
                 .build();
         return Flux.defer(() -> {
             Scheduler scheduler = settings.scheduler().get();
-            LoopState state = new LoopState(settings.newPollSchedule(), scheduler.now(TimeUnit.NANOSECONDS));
+            // Operations of another account never show in our ListOperations: no coalescing for them.
+            SweepCoordinator.Ticket ticket = coordinator != null && ownerAccount == null
+                    ? coordinator.register(operationId) : null;
+            LoopState state = new LoopState(settings.newPollSchedule(), scheduler.now(TimeUnit.NANOSECONDS), ticket);
             Mono<Operation> onePoll = Mono.defer(() -> {
                 Duration delay = state.schedule.nextDelay();
                 Mono<Operation> call = getOperation(request, scheduler)
                         .onErrorResume(error -> absorb(operationId, error, state, scheduler));
-                return delay.isZero() ? call : call.delaySubscription(delay, scheduler);
+                if (delay.isZero()) {
+                    return call;
+                }
+                // Coalesced: the first of the usual delay and a sweep's wake-up, so a sweep that
+                // is slow or refused leaves the usual schedule, never a slower one.
+                return ticket == null ? call.delaySubscription(delay, scheduler)
+                        : call.delaySubscription(ticket.wakeAfter(delay, scheduler));
             });
             // repeat() resubscribes the deferred poll, so every poll draws a fresh delay;
             // takeUntil cancels the loop right after the terminal status, so no request follows.
-            return onePoll.repeat()
+            Flux<Operation> loop = onePoll.repeat()
                     .filter(state::advances)
                     .doOnNext(settings.listener()::onStatusChange)
                     .takeUntil(PollLoop::isTerminal);
+            return ticket == null ? loop : loop.doFinally(signal -> ticket.close());
         });
     }
 
@@ -127,11 +145,13 @@ final class PollLoop {
     private static final class LoopState {
         final PollSchedule schedule;
         final long startNanos;
+        private final SweepCoordinator.Ticket ticket;
         private int lastRank = -1;
 
-        LoopState(PollSchedule schedule, long startNanos) {
+        LoopState(PollSchedule schedule, long startNanos, SweepCoordinator.Ticket ticket) {
             this.schedule = schedule;
             this.startNanos = startNanos;
+            this.ticket = ticket;
         }
 
         /**
@@ -144,25 +164,29 @@ final class PollLoop {
                 return false;
             }
             lastRank = rank;
+            if (ticket != null) {
+                ticket.seen(rank);
+            }
             return true;
         }
+    }
 
-        private static int rank(OperationStatus status) {
-            if (status == null) {
+    /** Orders statuses: SUBMITTED, then PENDING (or a status newer than this SDK), then terminal. */
+    static int rank(OperationStatus status) {
+        if (status == null) {
+            return 1;
+        }
+        switch (status) {
+            case SUBMITTED:
+                return 0;
+            case SUCCESS:
+            case FAIL:
+                return 2;
+            default:
+                // PENDING, and a status newer than this SDK (UNKNOWN_TO_SDK_VERSION), which
+                // can only mean "not finished yet": polling goes on. Ranking both alike means
+                // a PENDING right after an unknown status is not emitted again.
                 return 1;
-            }
-            switch (status) {
-                case SUBMITTED:
-                    return 0;
-                case SUCCESS:
-                case FAIL:
-                    return 2;
-                default:
-                    // PENDING, and a status newer than this SDK (UNKNOWN_TO_SDK_VERSION), which
-                    // can only mean "not finished yet": polling goes on. Ranking both alike means
-                    // a PENDING right after an unknown status is not emitted again.
-                    return 1;
-            }
         }
     }
 }

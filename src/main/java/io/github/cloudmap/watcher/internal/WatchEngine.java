@@ -66,6 +66,11 @@ public final class WatchEngine {
         return ClientBudgets.submissions(client);
     }
 
+    /** The ListOperations budget that every watcher built on {@code client} shares by default. */
+    public static RequestBudget defaultListBudget(Object client) {
+        return ClientBudgets.listings(client);
+    }
+
     /** How many poll loops run now; for tests and metrics. */
     public int runningLoops() {
         return poller.runningLoops();

@@ -35,6 +35,10 @@ import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncCli
  * @param listener hears polls, throttles, retries and resubmissions
  * @param deliveryScheduler where each watch's signals are delivered, looked up per subscription;
  *        null for the default (see {@code OperationPoller})
+ * @param sweepInterval coalesced polling: the interval between ListOperations sweeps, or null
+ *        for none (see {@code SweepCoordinator})
+ * @param listBudget the budget every ListOperations of this watcher draws on; required when
+ *        {@code sweepInterval} is set, else ignored
  */
 public record WatchSettings(
         ServiceDiscoveryAsyncClient client,
@@ -53,7 +57,9 @@ public record WatchSettings(
         RequestBudget pollBudget,
         RequestBudget submissionBudget,
         WatchListener listener,
-        Supplier<? extends Scheduler> deliveryScheduler) {
+        Supplier<? extends Scheduler> deliveryScheduler,
+        Duration sweepInterval,
+        RequestBudget listBudget) {
 
     /**
      * @throws NullPointerException if a required value is null ({@code overallTimeout} and
@@ -83,6 +89,34 @@ public record WatchSettings(
         Objects.requireNonNull(pollBudget, "pollBudget must not be null");
         Objects.requireNonNull(submissionBudget, "submissionBudget must not be null");
         listener = GuardedListener.guard(Objects.requireNonNull(listener, "listener must not be null"));
+        if (sweepInterval != null) {
+            Arguments.atMost(Arguments.positive(sweepInterval, "sweepInterval"), OperationWatcherBuilder.MAX_DURATION,
+                    "sweepInterval");
+            if (sweepInterval.compareTo(OperationWatcherBuilder.MIN_SWEEP_INTERVAL) < 0) {
+                throw new IllegalArgumentException("sweepInterval must be at least "
+                        + OperationWatcherBuilder.MIN_SWEEP_INTERVAL + ", was " + sweepInterval);
+            }
+            Objects.requireNonNull(listBudget, "listBudget must not be null when sweepInterval is set");
+        }
+    }
+
+    /** Settings without coalesced polling (the default): per-operation polling only. */
+    public WatchSettings(ServiceDiscoveryAsyncClient client, Duration initialInterval, Duration maxInterval,
+                         double multiplier, double throttleMultiplier, double jitter,
+                         Supplier<? extends RandomGenerator> random, Duration timeout, Duration overallTimeout,
+                         Supplier<? extends Scheduler> scheduler, Duration notFoundGrace, Retry transientRetry,
+                         Retry resubmission, RequestBudget pollBudget, RequestBudget submissionBudget,
+                         WatchListener listener, Supplier<? extends Scheduler> deliveryScheduler) {
+        this(client, initialInterval, maxInterval, multiplier, throttleMultiplier, jitter, random, timeout,
+                overallTimeout, scheduler, notFoundGrace, transientRetry, resubmission, pollBudget, submissionBudget,
+                listener, deliveryScheduler, null, null);
+    }
+
+    /** The same settings with coalesced polling through ListOperations at {@code sweepInterval}. */
+    public WatchSettings withCoalescedPolling(Duration sweepInterval, RequestBudget listBudget) {
+        return new WatchSettings(client, initialInterval, maxInterval, multiplier, throttleMultiplier, jitter, random,
+                timeout, overallTimeout, scheduler, notFoundGrace, transientRetry, resubmission, pollBudget,
+                submissionBudget, listener, deliveryScheduler, sweepInterval, listBudget);
     }
 
     /** A fresh poll schedule for one watch. */

@@ -25,6 +25,8 @@ import software.amazon.awssdk.services.servicediscovery.model.Operation;
  *   <tr><td>{@code cloudmap.watcher.not.found}</td><td></td><td>OperationNotFound answers tolerated</td></tr>
  *   <tr><td>{@code cloudmap.watcher.status.changes}</td><td>{@code type}, {@code status}</td><td>statuses seen, SUCCESS and FAIL included</td></tr>
  *   <tr><td>{@code cloudmap.watcher.resubmissions}</td><td>{@code cause}</td><td>requests sent again</td></tr>
+ *   <tr><td>{@code cloudmap.watcher.coalescing.off}</td><td>{@code exception}</td><td>watchers whose coalesced
+ *       polling was turned off because ListOperations was refused (AccessDenied)</td></tr>
  * </table>
  *
  * Operation IDs are never tags: they would make one time series per operation. The budgets'
@@ -104,6 +106,12 @@ public final class MicrometerWatchListener implements WatchListener {
         registry.counter("cloudmap.watcher.status.changes",
                 tags.and("type", String.valueOf(operation.typeAsString()),
                         "status", String.valueOf(operation.statusAsString()))).increment();
+    }
+
+    @Override
+    public void onCoalescingOff(Throwable cause) {
+        registry.counter("cloudmap.watcher.coalescing.off",
+                tags.and("exception", cause.getClass().getSimpleName())).increment();
     }
 
     @Override

@@ -91,6 +91,11 @@ final class CompositeWatchListener implements WatchListener {
     }
 
     @Override
+    public void onCoalescingOff(Throwable cause) {
+        each("onCoalescingOff", l -> l.onCoalescingOff(cause));
+    }
+
+    @Override
     public String toString() {
         return "CompositeWatchListener" + listeners;
     }

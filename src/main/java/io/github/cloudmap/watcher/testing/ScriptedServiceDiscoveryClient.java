@@ -26,6 +26,8 @@ import software.amazon.awssdk.services.servicediscovery.model.DeregisterInstance
 import software.amazon.awssdk.services.servicediscovery.model.DeregisterInstanceResponse;
 import software.amazon.awssdk.services.servicediscovery.model.GetOperationRequest;
 import software.amazon.awssdk.services.servicediscovery.model.GetOperationResponse;
+import software.amazon.awssdk.services.servicediscovery.model.ListOperationsRequest;
+import software.amazon.awssdk.services.servicediscovery.model.ListOperationsResponse;
 import software.amazon.awssdk.services.servicediscovery.model.RegisterInstanceRequest;
 import software.amazon.awssdk.services.servicediscovery.model.RegisterInstanceResponse;
 import software.amazon.awssdk.services.servicediscovery.model.UpdateServiceRequest;
@@ -39,6 +41,9 @@ import software.amazon.awssdk.services.servicediscovery.model.UpdateServiceRespo
  *   <li>GetOperation answers from the {@link OperationScript} of the requested ID, one step per
  *       call (statuses, throttles, 5xx, I/O errors, unparsable bodies, not-found, hangs); an ID with no script
  *       answers OperationNotFound.</li>
+ *   <li>ListOperations (coalesced polling) answers from one queue of {@linkplain #listings()
+ *       pages}, in order: a page of summaries with or without a NextToken, AccessDenied, a
+ *       throttle, any error; once the queue is empty, every call answers an empty last page.</li>
  *   <li>The mutating calls that start operations (RegisterInstance, DeregisterInstance,
  *       Create*Namespace, DeleteNamespace, UpdateService) answer from one shared queue of
  *       {@linkplain #submissions() submission answers}: an OperationId, or an error.</li>
@@ -69,6 +74,7 @@ public final class ScriptedServiceDiscoveryClient implements ServiceDiscoveryAsy
     private final List<SdkRequest> requests = Collections.synchronizedList(new ArrayList<>());
     private final List<CompletableFuture<?>> hung = Collections.synchronizedList(new ArrayList<>());
     private final Submissions submissions = new Submissions();
+    private final ListOperationsScript listings = new ListOperationsScript();
 
     private ScriptedServiceDiscoveryClient() {}
 
@@ -92,6 +98,11 @@ public final class ScriptedServiceDiscoveryClient implements ServiceDiscoveryAsy
         return submissions;
     }
 
+    /** The answers to ListOperations, in order. */
+    public ListOperationsScript listings() {
+        return listings;
+    }
+
     /** Every request received, in order. */
     public List<SdkRequest> requests() {
         synchronized (requests) {
@@ -112,9 +123,19 @@ public final class ScriptedServiceDiscoveryClient implements ServiceDiscoveryAsy
         return getOperationRequests().stream().filter(r -> operationId.equals(r.operationId())).count();
     }
 
+    /** The ListOperations requests received, in order. */
+    public List<ListOperationsRequest> listOperationsRequests() {
+        return requests().stream()
+                .filter(ListOperationsRequest.class::isInstance)
+                .map(ListOperationsRequest.class::cast)
+                .toList();
+    }
+
     /** How many requests started an operation (RegisterInstance and the other mutating calls). */
     public long submissionCount() {
-        return requests().stream().filter(r -> !(r instanceof GetOperationRequest)).count();
+        return requests().stream()
+                .filter(r -> !(r instanceof GetOperationRequest) && !(r instanceof ListOperationsRequest))
+                .count();
     }
 
     /** How many requests are hanging, neither answered nor cancelled. */
@@ -147,6 +168,12 @@ public final class ScriptedServiceDiscoveryClient implements ServiceDiscoveryAsy
     public CompletableFuture<GetOperationResponse> getOperation(GetOperationRequest request) {
         requests.add(request);
         return script(request.operationId()).answer(hung);
+    }
+
+    @Override
+    public CompletableFuture<ListOperationsResponse> listOperations(ListOperationsRequest request) {
+        requests.add(request);
+        return listings.next();
     }
 
     @Override

@@ -25,6 +25,15 @@ public final class SdkErrors {
         return serviceError(400, "ThrottlingException", "Rate exceeded (" + action + ")");
     }
 
+    /**
+     * HTTP 400 {@code AccessDeniedException}: the caller's policy does not allow {@code action}
+     * (for example ListOperations under a policy that grants GetOperation only).
+     */
+    public static ServiceDiscoveryException accessDenied(String action) {
+        return serviceError(400, "AccessDeniedException", "User is not authorized to perform: servicediscovery:"
+                + action);
+    }
+
     /** An HTTP 5xx answer ({@code InternalFailure} for 500, {@code ServiceUnavailable} otherwise). */
     public static ServiceDiscoveryException serverError(int statusCode) {
         String code = statusCode == 500 ? "InternalFailure" : "ServiceUnavailable";

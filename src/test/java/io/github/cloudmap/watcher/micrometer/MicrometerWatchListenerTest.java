@@ -46,6 +46,24 @@ class MicrometerWatchListenerTest {
     }
 
     @Test
+    void countsAWatcherWhoseCoalescedPollingWasTurnedOff() {
+        ScriptedServiceDiscoveryClient client = ScriptedServiceDiscoveryClient.create();
+        client.script("op-1").pending().times(4).success();
+        client.listings().accessDenied();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        OperationWatcher watcher = OperationWatcher.builder(client).coalescedPolling(java.time.Duration.ofSeconds(1))
+                .listener(new MicrometerWatchListener(registry, Tags.of("app", "test"))).build();
+
+        StepVerifier.withVirtualTime(() -> watcher.awaitTerminal("op-1"))
+                .thenAwait(java.time.Duration.ofMinutes(1))
+                .expectNextCount(1)
+                .verifyComplete();
+
+        assertThat(registry.get("cloudmap.watcher.coalescing.off")
+                .tags("app", "test", "exception", "ServiceDiscoveryException").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
     void countsLocalBudgetWaitsApartFromServiceThrottlesAndPublishesTheBudget() {
         ScriptedServiceDiscoveryClient client = ScriptedServiceDiscoveryClient.create();
         client.script("op-1").throttle().success();

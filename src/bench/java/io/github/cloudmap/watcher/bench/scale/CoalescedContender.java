@@ -25,7 +25,8 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationFilter;
 import software.amazon.awssdk.services.servicediscovery.model.OperationFilterName;
 
 /**
- * {@code watcher-coalesced}, issue item 3 as an experiment: instead of one GetOperation loop per
+ * {@code coalesced-prototype} (was {@code watcher-coalesced} before the library had coalesced
+ * polling), issue item 3 as an experiment: instead of one GetOperation loop per
  * operation, one ListOperations sweep per namespace (NAMESPACE_ID EQ, UPDATE_DATE BETWEEN since
  * the previous sweep began, STATUS IN [SUCCESS, FAIL]) pages through NextToken, empty pages
  * included, since Cloud Map filters after paging; then one GetOperation for each watched

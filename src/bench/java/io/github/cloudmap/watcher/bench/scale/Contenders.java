@@ -3,6 +3,7 @@ package io.github.cloudmap.watcher.bench.scale;
 import io.github.cloudmap.watcher.AdaptiveBudgetConfig;
 import io.github.cloudmap.watcher.OperationWatcher;
 import io.github.cloudmap.watcher.RequestBudget;
+import java.time.Duration;
 import java.util.List;
 import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClient;
 
@@ -10,7 +11,10 @@ import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncCli
 final class Contenders {
 
     static final List<String> ALL = List.of("fixed-2s", "sdk-waiter", "sdk-adaptive", "watcher-tuned", "watcher",
-            "watcher-coalesced");
+            "watcher-coalesced", "coalesced-prototype");
+
+    /** The sweep interval of {@code watcher-coalesced}. */
+    static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
 
     /**
      * Every contender: {@link #ALL} (what {@code bench.contenders=all} runs) and the two that split
@@ -52,6 +56,13 @@ final class Contenders {
                 yield new WatcherContender(client, tunedWatcher(client, staticBudget(run.getLimitRps()), run));
             }
             case "watcher-coalesced" -> {
+                // The library's coalesced polling over watcher-tuned's static GetOperation budget;
+                // ListOperations draws on the client's default ListOperations budget (adaptive).
+                ServiceDiscoveryAsyncClient client = Clients.noRetries(run.endpoint());
+                yield new WatcherContender(client, OperationWatcher.builder(client).timeout(run.bound())
+                        .pollBudget(staticBudget(run.getLimitRps())).coalescedPolling(SWEEP_INTERVAL).build());
+            }
+            case "coalesced-prototype" -> {
                 ServiceDiscoveryAsyncClient client = Clients.noRetries(run.endpoint());
                 RequestBudget getBudget = staticBudget(run.getLimitRps());
                 yield new CoalescedContender(client, getBudget, staticBudget(run.listLimitRps()),
