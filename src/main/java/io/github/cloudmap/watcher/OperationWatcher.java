@@ -264,6 +264,11 @@ public final class OperationWatcher {
         return settings.submissionBudget();
     }
 
+    /** The interval between coalesced polling's ListOperations sweeps, or empty when it is off (the default). */
+    public Optional<Duration> coalescedPolling() {
+        return Optional.ofNullable(settings.sweepInterval());
+    }
+
     /** The initial delay between polls. */
     public Duration initialPollInterval() {
         return settings.initialInterval();

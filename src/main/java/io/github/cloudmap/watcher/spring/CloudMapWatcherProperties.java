@@ -75,6 +75,12 @@ public class CloudMapWatcherProperties {
     private Duration overallTimeout;
 
     /**
+     * Coalesced polling: the interval between ListOperations sweeps that wake the watches whose
+     * operations changed (at least 500ms). Default: off.
+     */
+    private Duration coalescedPolling;
+
+    /**
      * How long after polling starts an OperationNotFound answer means "not readable yet"; 0 fails
      * on the first. Default 20s.
      */
@@ -164,6 +170,14 @@ public class CloudMapWatcherProperties {
 
     public void setOverallTimeout(Duration overallTimeout) {
         this.overallTimeout = overallTimeout;
+    }
+
+    public Duration getCoalescedPolling() {
+        return coalescedPolling;
+    }
+
+    public void setCoalescedPolling(Duration coalescedPolling) {
+        this.coalescedPolling = coalescedPolling;
     }
 
     public Duration getNotFoundGrace() {

@@ -128,6 +128,7 @@ final class WatcherPropertiesApplier {
         add(settings, "jitter", p.getJitter(), (b, v) -> b.jitter(v));
         add(settings, "timeout", p.getTimeout(), (b, v) -> b.timeout(v));
         add(settings, "overall-timeout", p.getOverallTimeout(), (b, v) -> b.overallTimeout(v));
+        add(settings, "coalesced-polling", p.getCoalescedPolling(), (b, v) -> b.coalescedPolling(v));
         add(settings, "not-found-grace", p.getNotFoundGrace(), (b, v) -> b.notFoundGrace(v));
         CloudMapWatcherProperties.Retry transientRetry = p.getTransientRetry();
         if (isSet(transientRetry)) {

@@ -153,6 +153,7 @@ class CloudMapWatcherAutoConfigurationTest {
                         "cloudmap.watcher.jitter=0",
                         "cloudmap.watcher.timeout=7s",
                         "cloudmap.watcher.overall-timeout=8s",
+                        "cloudmap.watcher.coalesced-polling=2s",
                         "cloudmap.watcher.not-found-grace=3s",
                         "cloudmap.watcher.transient-retry.max-attempts=4",
                         "cloudmap.watcher.transient-retry.wait=50ms",
@@ -167,6 +168,7 @@ class CloudMapWatcherAutoConfigurationTest {
                     assertThat(watcher.timeout()).isEqualTo(Duration.ofSeconds(7));
                     assertThat(watcher.notFoundGrace()).isEqualTo(Duration.ofSeconds(3));
                     assertThat(watcher.overallTimeout()).contains(Duration.ofSeconds(8));
+                    assertThat(watcher.coalescedPolling()).contains(Duration.ofSeconds(2));
 
                     WatchTrace.Recorder handRecorder = new WatchTrace.Recorder();
                     ScriptedServiceDiscoveryClient handClient = WatchTrace.scriptedClient();
@@ -177,6 +179,7 @@ class CloudMapWatcherAutoConfigurationTest {
                             .jitter(0)
                             .timeout(Duration.ofSeconds(7))
                             .overallTimeout(Duration.ofSeconds(8))
+                            .coalescedPolling(Duration.ofSeconds(2))
                             .notFoundGrace(Duration.ofSeconds(3))
                             .transientRetry(RetryConfig.custom().maxAttempts(4)
                                     .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(50), 1.5))
@@ -315,6 +318,7 @@ class CloudMapWatcherAutoConfigurationTest {
                 Arguments.of("cloudmap.watcher.timeout=0s", "cloudmap.watcher.timeout"),
                 Arguments.of("cloudmap.watcher.timeout=5ms", "cloudmap.watcher.timeout"),
                 Arguments.of("cloudmap.watcher.overall-timeout=2d", "cloudmap.watcher.overall-timeout"),
+                Arguments.of("cloudmap.watcher.coalesced-polling=100ms", "cloudmap.watcher.coalesced-polling"),
                 Arguments.of("cloudmap.watcher.poll-interval.initial=1ms", "cloudmap.watcher.poll-interval.initial"),
                 Arguments.of("cloudmap.watcher.timeout=soon", "cloudmap.watcher.timeout"),
                 Arguments.of("cloudmap.watcher.not-found-grace=-1s", "cloudmap.watcher.not-found-grace"),
