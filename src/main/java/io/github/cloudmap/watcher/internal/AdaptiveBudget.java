@@ -37,8 +37,9 @@ import reactor.core.scheduler.Scheduler;
  * then by the step).
  *
  * <p>Thread-safe: every state change happens under one lock, and sinks are signalled outside it.
- * Time is read from the scheduler of each call; callers of one budget must share a clock. A clock
- * that goes backwards (a new virtual-time scheduler) restarts the bucket full.
+ * Time is read from the scheduler of each call; callers of one budget must share a clock. A
+ * reading behind the last one counts as no time elapsed when it comes from the same scheduler,
+ * and restarts the bucket full when it comes from another (a new virtual-time scheduler).
  */
 final class AdaptiveBudget implements RequestBudget {
 
@@ -56,6 +57,8 @@ final class AdaptiveBudget implements RequestBudget {
     private double rate;
     private double tokens;
     private long lastRefill = UNSET;
+    // The scheduler lastRefill was read from: only another one may restart the bucket.
+    private Scheduler lastRefillClock;
     private long lastCut = UNSET;
     private long lastRaise = UNSET;
     private long lastQueued = UNSET;
@@ -85,7 +88,7 @@ final class AdaptiveBudget implements RequestBudget {
             List<Waiter> refused = new ArrayList<>(0);
             synchronized (lock) {
                 long now = scheduler.now(TimeUnit.NANOSECONDS);
-                refill(now);
+                refill(now, scheduler);
                 grantedAtOnce = waiting == 0 && tokens >= 1.0;
                 if (grantedAtOnce) {
                     tokens -= 1.0;
@@ -143,10 +146,18 @@ final class AdaptiveBudget implements RequestBudget {
 
     // --- the bucket and the queue; all under lock -------------------------------------------
 
-    private void refill(long now) {
+    private void refill(long now, Scheduler clock) {
+        if (lastRefill != UNSET && now < lastRefill && clock == lastRefillClock) {
+            // The same clock read behind its last reading: a wall clock stepped back, or a
+            // VirtualTimeScheduler advanced by another thread, which runs a task scheduled
+            // meanwhile at that task's older time. No time has elapsed; refilling the bucket
+            // here would hand out a burst the rate never allowed.
+            return;
+        }
+        lastRefillClock = clock;
         if (lastRefill == UNSET || now < lastRefill) {
-            // First use, or a clock that went backwards (a new virtual-time scheduler): the old
-            // time line means nothing on the new one, so start afresh.
+            // First use, or another scheduler whose clock is behind (a new virtual-time
+            // scheduler): the old time line means nothing on the new one, so start afresh.
             if (lastRefill != UNSET) {
                 tokens = config.burst();
                 lastCut = UNSET;
@@ -228,7 +239,7 @@ final class AdaptiveBudget implements RequestBudget {
                 return;
             }
             long now = head.scheduler.now(TimeUnit.NANOSECONDS);
-            refill(now);
+            refill(now, head.scheduler);
             while (tokens >= 1.0 && (head = firstLive()) != null) {
                 queue.pollFirst();
                 if (head.state.compareAndSet(Waiter.WAITING, Waiter.GRANTED)) {
@@ -283,7 +294,7 @@ final class AdaptiveBudget implements RequestBudget {
     private void onThrottled(Scheduler scheduler) {
         synchronized (lock) {
             long now = scheduler.now(TimeUnit.NANOSECONDS);
-            refill(now);
+            refill(now, scheduler);
             if (lastCut != UNSET && now - lastCut < windowNanos) {
                 return; // the same burst of throttles: already cut for it
             }
@@ -301,7 +312,7 @@ final class AdaptiveBudget implements RequestBudget {
     private void onAnswered(Scheduler scheduler) {
         synchronized (lock) {
             long now = scheduler.now(TimeUnit.NANOSECONDS);
-            refill(now);
+            refill(now, scheduler);
             boolean windowPassed = now - lastRaise >= windowNanos && (lastCut == UNSET || now - lastCut >= windowNanos);
             // Raise only while the rate is what holds requests back: an idle budget learns
             // nothing about the account's headroom, and must not drift up to the ceiling.

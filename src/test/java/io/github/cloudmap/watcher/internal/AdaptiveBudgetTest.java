@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
@@ -281,6 +282,24 @@ class AdaptiveBudgetTest {
             assertThat(granted.get()).isEqualTo(2);
         }
 
+        @Test
+        void aReadingABitBehindOnTheSameClockIsNoTimeElapsedNotAFullBucket() {
+            // One scheduler's clock can read behind its previous reading: a wall clock stepped
+            // back, or a VirtualTimeScheduler that another thread advances while a task is
+            // scheduled (it then runs that task at the task's older time). That must not refill.
+            AdaptiveBudget budget = budget(config().initialRate(1).burst(2));
+            clock.advanceTimeBy(Duration.ofMinutes(5));
+            LaggingClock lagging = new LaggingClock(clock);
+            AtomicInteger granted = new AtomicInteger();
+            budget.acquire(lagging).subscribe(p -> granted.incrementAndGet());
+            budget.acquire(lagging).subscribe(p -> granted.incrementAndGet());
+            lagging.lagNanos = TimeUnit.MILLISECONDS.toNanos(5);
+            budget.acquire(lagging).subscribe(p -> granted.incrementAndGet());
+            budget.acquire(lagging).subscribe(p -> granted.incrementAndGet());
+            assertThat(granted.get()).as("the bucket was empty; 5 ms earlier it was empty too").isEqualTo(2);
+            assertThat(budget.waiting()).isEqualTo(2);
+        }
+
         private List<Permit> acquireNow(AdaptiveBudget budget, int n) {
             List<Permit> permits = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -381,6 +400,36 @@ class AdaptiveBudgetTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** The time of a VirtualTimeScheduler, read {@code lagNanos} behind; scheduling goes to it. */
+    private static final class LaggingClock implements Scheduler {
+        final VirtualTimeScheduler delegate;
+        volatile long lagNanos;
+
+        LaggingClock(VirtualTimeScheduler delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public long now(TimeUnit unit) {
+            return unit.convert(delegate.now(TimeUnit.NANOSECONDS) - lagNanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public Disposable schedule(Runnable task) {
+            return delegate.schedule(task);
+        }
+
+        @Override
+        public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
+            return delegate.schedule(task, delay, unit);
+        }
+
+        @Override
+        public Worker createWorker() {
+            return delegate.createWorker();
         }
     }
 }
