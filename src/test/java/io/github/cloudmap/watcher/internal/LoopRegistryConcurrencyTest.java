@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -58,20 +59,29 @@ class LoopRegistryConcurrencyTest {
                     for (int i = 0; i < WATCHES_PER_THREAD; i++) {
                         AtomicReference<Operation> last = new AtomicReference<>();
                         CountDownLatch ended = new CountDownLatch(1);
+                        // Each watch is counted once, however it ends: a watch that completes
+                        // before it is cancelled (it joined a loop about to end) would otherwise
+                        // count twice, and the latch would open while other watches still run.
+                        AtomicBoolean counted = new AtomicBoolean();
+                        Runnable countOnce = () -> {
+                            if (counted.compareAndSet(false, true)) {
+                                kept.countDown();
+                            }
+                        };
                         Disposable watch = registry.statuses("op-1", null).subscribe(last::set, e -> {
                             errors.add(e);
                             ended.countDown();
-                            kept.countDown();
+                            countOnce.run();
                         }, () -> {
                             if (last.get() == null || last.get().status() != OperationStatus.SUCCESS) {
                                 wrongEnds.add(String.valueOf(last.get()));
                             }
                             ended.countDown();
-                            kept.countDown();
+                            countOnce.run();
                         });
                         if (ThreadLocalRandom.current().nextBoolean()) {
                             watch.dispose();
-                            kept.countDown(); // a cancelled watch hears nothing more
+                            countOnce.run(); // a cancelled watch hears nothing more
                         } else if (i % 20 == 0) {
                             // Now and then wait for the end, so loops end and new ones start.
                             awaitQuietly(ended);
@@ -82,6 +92,8 @@ class LoopRegistryConcurrencyTest {
             for (Future<?> run : runs) {
                 run.get(30, TimeUnit.SECONDS);
             }
+            // Only once every watch has ended may the responders go: a loop still running on them
+            // would lose its next status and never end.
             assertThat(kept.await(30, TimeUnit.SECONDS)).as("every watch ended").isTrue();
         } finally {
             watchers.shutdownNow();
