@@ -113,7 +113,10 @@ class WatchFleetCliIT {
         System.out.println("[fleet-cli]   " + local.summary());
         System.out.println("[fleet-cli]   " + shared.summary());
         assertThat(shared.calls()).isPositive();
-        // Measured: 13 of 33 calls throttled on their own budgets, 1 of 21 on the shared one.
-        assertThat(shared.throttled()).as("throttled calls with one shared budget").isLessThanOrEqualTo(local.throttled());
+        // Printed, not compared: with twenty JVMs starting on two cores, when each sends its first
+        // poll decides more than the budget does at these few calls (measured 13 of 33 throttled
+        // alone against 1 of 21 shared in one run, 2 of 22 against 6 of 26 in another). The
+        // fleet's throttled share is asserted where the counts are large: FleetBudgetIT.
+        assertThat(local.calls()).isPositive();
     }
 }
