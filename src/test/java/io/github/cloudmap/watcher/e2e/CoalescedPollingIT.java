@@ -17,9 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClient;
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
@@ -52,11 +49,7 @@ class CoalescedPollingIT {
                         .with(OperationType.CREATE_NAMESPACE, Duration.ZERO, Duration.ZERO))
                 .start();
         // The SDK's default client settings: the watcher's requests switch SDK retries off themselves.
-        client = ServiceDiscoveryAsyncClient.builder()
-                .endpointOverride(emulator.endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder())
+        client = E2eClients.builder(emulator)
                 .build();
         Operation namespace = OperationWatcher.builder(client).pollInterval(Duration.ofMillis(50), Duration.ofMillis(200))
                 .build().submitAndAwait(Mono.fromFuture(() -> client.createHttpNamespace(b -> b.name("coalesced-"

@@ -19,10 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClient;
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
@@ -52,11 +49,7 @@ class DeliveryIsolationIT {
                         .with(OperationType.REGISTER_INSTANCE, Duration.ofMillis(300), Duration.ofMillis(300))
                         .with(OperationType.CREATE_NAMESPACE, Duration.ZERO, Duration.ZERO))
                 .start();
-        client = ServiceDiscoveryAsyncClient.builder()
-                .endpointOverride(emulator.endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder())
+        client = E2eClients.builder(emulator)
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build();
         watcher = OperationWatcher.builder(client).pollInterval(Duration.ofMillis(50), Duration.ofMillis(200)).build();

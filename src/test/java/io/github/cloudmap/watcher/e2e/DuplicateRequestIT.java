@@ -16,10 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import reactor.core.publisher.Mono;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClient;
 import software.amazon.awssdk.services.servicediscovery.model.DuplicateRequestException;
@@ -46,11 +43,7 @@ class DuplicateRequestIT {
                         .with(OperationType.CREATE_NAMESPACE, Duration.ofMillis(800), Duration.ofMillis(800))
                         .with(OperationType.DEREGISTER_INSTANCE, Duration.ofMillis(800), Duration.ofMillis(800)))
                 .start();
-        client = ServiceDiscoveryAsyncClient.builder()
-                .endpointOverride(emulator.endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder())
+        client = E2eClients.builder(emulator)
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build();
     }

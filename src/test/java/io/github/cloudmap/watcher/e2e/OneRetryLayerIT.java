@@ -13,9 +13,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import reactor.core.publisher.Mono;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClient;
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
@@ -41,11 +38,7 @@ class OneRetryLayerIT {
                         .with(OperationType.CREATE_NAMESPACE, Duration.ofMillis(200), Duration.ofMillis(200)))
                 .start();
         // The SDK's defaults: no retry strategy set here.
-        client = ServiceDiscoveryAsyncClient.builder()
-                .endpointOverride(emulator.endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder())
+        client = E2eClients.builder(emulator)
                 .build();
     }
 

@@ -26,10 +26,7 @@ import org.junit.jupiter.api.TestInstance;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClient;
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
@@ -62,11 +59,7 @@ class WatcherEndToEndIT {
                         .with(OperationType.REGISTER_INSTANCE, Duration.ofMillis(300), Duration.ofMillis(300))
                         .with(OperationType.CREATE_NAMESPACE, Duration.ZERO, Duration.ZERO))
                 .start();
-        client = ServiceDiscoveryAsyncClient.builder()
-                .endpointOverride(emulator.endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder())
+        client = E2eClients.builder(emulator)
                 // The watcher is the one retry layer (docs/configuration.md: "Retries on retries").
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
                         .apiCallAttemptTimeout(Duration.ofSeconds(10)))
