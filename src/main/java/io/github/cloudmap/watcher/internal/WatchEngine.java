@@ -71,6 +71,22 @@ public final class WatchEngine {
         return ClientBudgets.listings(client);
     }
 
+    /**
+     * Nanoseconds on the clock a wait, rate or deadline on {@code scheduler} is measured with:
+     * monotonic in production, the scheduler's own in virtual time (see {@link Clocks}).
+     */
+    public static long nanoTime(reactor.core.scheduler.Scheduler scheduler) {
+        return Clocks.nanos(scheduler);
+    }
+
+    /**
+     * The time source behind {@link #nanoTime}: readings from schedulers with the same source
+     * compare; others do not.
+     */
+    public static Object timeSource(reactor.core.scheduler.Scheduler scheduler) {
+        return Clocks.source(scheduler);
+    }
+
     /** How many poll loops run now; for tests and metrics. */
     public int runningLoops() {
         return poller.runningLoops();

@@ -1,0 +1,91 @@
+package io.github.cloudmap.watcher.internal;
+
+import java.util.concurrent.TimeUnit;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * The one place that reads time for waits, rates and deadlines: a monotonic clock in production,
+ * the scheduler's own clock in tests.
+ *
+ * <p><b>Why not {@code Scheduler.now()}.</b> Reactor's {@code Scheduler.now} defaults to
+ * {@code System.currentTimeMillis()}, and none of Reactor's production schedulers (parallel,
+ * bounded elastic, single, immediate, those wrapping an executor) override it. A wall clock steps:
+ * NTP corrects it, a resumed VM jumps it forward. Measured on that clock, a step back of ten
+ * minutes stalls a budget's refill and every poll behind it, and a step forward fires a
+ * five-minute deadline after a second. {@code System.nanoTime()} never steps.
+ *
+ * <p><b>Why not always {@code System.nanoTime()}.</b> {@code StepVerifier.withVirtualTime} and a
+ * hand-driven {@code VirtualTimeScheduler} keep time of their own and move it by
+ * {@code advanceTimeBy}; a budget or deadline that ignored it would not move with the test.
+ *
+ * <p>The rule: a scheduler whose class declares its own {@code now(TimeUnit)} keeps time of its
+ * own (virtual time, or a user's deliberate clock) and is read; one that inherits the interface's
+ * wall-clock default is replaced by {@code System.nanoTime()}. Reactor's cached wrappers
+ * ({@code Schedulers.parallel()} and friends) override {@code now} only to delegate, so they are
+ * looked through first. Thread-safe; the per-class answer is cached.
+ */
+public final class Clocks {
+
+    /** The time source of every scheduler that inherits the wall-clock default. */
+    public static final Object MONOTONIC = new Object() {
+        @Override
+        public String toString() {
+            return "System.nanoTime()";
+        }
+    };
+
+    private static final String CACHED_SCHEDULER = "reactor.core.scheduler.Schedulers$CachedScheduler";
+
+    private static final ClassValue<Boolean> KEEPS_OWN_TIME = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            try {
+                return type.getMethod("now", TimeUnit.class).getDeclaringClass() != Scheduler.class;
+            } catch (NoSuchMethodException e) {
+                return Boolean.FALSE;
+            }
+        }
+    };
+
+    private Clocks() {}
+
+    /**
+     * Nanoseconds on the clock that {@code scheduler} stands for: its own when it keeps one,
+     * {@code System.nanoTime()} otherwise. Only differences between readings of the same
+     * {@linkplain #source source} mean anything.
+     */
+    public static long nanos(Scheduler scheduler) {
+        Scheduler target = unwrap(scheduler);
+        return keepsOwnTime(target) ? target.now(TimeUnit.NANOSECONDS) : System.nanoTime();
+    }
+
+    /**
+     * What {@link #nanos} reads for {@code scheduler}: {@link #MONOTONIC} for every production
+     * scheduler (their readings compare with each other), or the scheduler itself when it keeps
+     * its own time (its readings compare only with its own).
+     */
+    public static Object source(Scheduler scheduler) {
+        Scheduler target = unwrap(scheduler);
+        return keepsOwnTime(target) ? target : MONOTONIC;
+    }
+
+    /** True when {@code scheduler} is read through {@code System.nanoTime()}. */
+    public static boolean isMonotonic(Scheduler scheduler) {
+        return source(scheduler) == MONOTONIC;
+    }
+
+    private static boolean keepsOwnTime(Scheduler scheduler) {
+        return KEEPS_OWN_TIME.get(scheduler.getClass());
+    }
+
+    private static Scheduler unwrap(Scheduler scheduler) {
+        Scheduler current = scheduler;
+        // Bounded: a cached scheduler never wraps another cached one, but a loop costs nothing to rule out.
+        for (int i = 0; i < 4 && CACHED_SCHEDULER.equals(current.getClass().getName())
+                && current instanceof java.util.function.Supplier<?> supplier
+                && supplier.get() instanceof Scheduler inner; i++) {
+            current = inner;
+        }
+        return current;
+    }
+}
