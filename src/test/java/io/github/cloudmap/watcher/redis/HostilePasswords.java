@@ -45,10 +45,10 @@ public final class HostilePasswords {
             "Kq7Wm&Vb3Tp",
             "Kq7Wm[Vb3Tp]",
             "[Kq7Wm::Vb3Tp]",                // an IPv6 literal's shape
-            "Kq7Wm#Vb3Tp@host:6379",         // a fake host inside the password
+            "Kq7Wm#Vb3Tp@Hx5Lq:6379",        // a fake host inside the password
             "Kq7Wm@127.0.0.1:6379/0?x=Vb3Tp",
             "Kq7Wm/../Vb3Tp",
-            "Kq7Wm?timeout=5s&Vb3Tp#frag",
+            "Kq7Wm?Tm5Qo=5s&Vb3Tp#Fr4Gx",
             "Gd4Rv-Пароль-Ключ7",             // Cyrillic
             "Gd4Rv密码Hs8Lz",                  // CJK
             "Gd4Rv\u00e9\u00e8Hs8Lz\u00fc",   // accents
@@ -58,7 +58,7 @@ public final class HostilePasswords {
             "Gd4Rv%%Hs8Lz%",
             "Gd4Rv***@Hs8Lz",                // holds the mask itself
             "Gd4Rv://Hs8Lz",
-            "Gd4Rv redis://Hs8Lz@",
+            "Gd4Rv redis://Hs8Lz@Yt6Pc",
             "Gd4Rv~!$&'()*+,;=Hs8Lz",        // every sub-delimiter RFC 3986 allows in user info
             "Gd4Rv<>{}|^`Hs8Lz",
             "Gd4Rv,Hs8Lz,Yt6Pc",
@@ -66,6 +66,8 @@ public final class HostilePasswords {
             "Gd4RvHs8LzYt6PcMn2Qx");         // a plain one, for contrast
 
     private static final Pattern RUN = Pattern.compile("[\\p{L}\\p{N}]{4,}");
+    /** Runs that are words of the messages themselves, not of a secret. */
+    private static final Set<String> WORDS = Set.of("redis", "rediss");
 
     private HostilePasswords() {}
 
@@ -95,7 +97,11 @@ public final class HostilePasswords {
         cases.add(new Case("redis://" + USER_WITH_AT + ":" + password + "@127.0.0.1:1", both));
         cases.add(new Case("rediss://:" + enc + "@127.0.0.1:1", List.of(password)));
         cases.add(new Case("redis://:" + password + "@", List.of(password)));
-        cases.add(new Case("redis://:" + password, List.of(password)));
+        if (password.indexOf('@') < 0) {
+            // With an @ this one is a valid URI whose host is the password's tail: nothing can
+            // tell it from a real host.
+            cases.add(new Case("redis://:" + password, List.of(password)));
+        }
         cases.add(new Case(":" + password + "@cache.internal:6379", List.of(password)));
         cases.add(new Case("http://u:" + password + "@cache.internal:6379", List.of(password)));
         cases.add(new Case("redis//:" + password + "@cache.internal", List.of(password)));
@@ -120,8 +126,8 @@ public final class HostilePasswords {
 
     /**
      * The forms in which a secret could leak: as written, percent-encoded (upper and lower case
-     * hex, space as %20 or +), and each run of four or more letters or digits in it, so that
-     * half a password counts as a leak.
+     * hex, space as %20 or +), and each run of four or more letters or digits in it (digits
+     * alone are a port), so that half a password counts as a leak.
      */
     public static Set<String> forms(String secret) {
         Set<String> forms = new LinkedHashSet<>();
@@ -132,7 +138,9 @@ public final class HostilePasswords {
         forms.add(lowerHex(encode(strip)));
         Matcher runs = RUN.matcher(secret);
         while (runs.find()) {
-            forms.add(runs.group());
+            if (!WORDS.contains(runs.group()) && !runs.group().chars().allMatch(Character::isDigit)) {
+                forms.add(runs.group());
+            }
         }
         forms.removeIf(String::isEmpty);
         return forms;

@@ -58,7 +58,8 @@ class RedisUrisTest {
             System.setOut(out);
             System.setErr(err);
         }
-        assertThat(leaks).as("%d of %d URIs leaked a secret", leaks.size(), seen.size()).isEmpty();
+        assertThat(leaks).as("%d of %d URIs leaked a secret; first: %s", leaks.size(), seen.size(),
+                String.join("\n", leaks)).isEmpty();
         HostilePasswords.assertNoSecret("what was printed", printed.toString(StandardCharsets.UTF_8),
                 HostilePasswords.PASSWORDS);
         System.out.println(accepted + " URIs accepted, " + refused + " refused; e.g. " + seen.get(0) + " | " + seen.get(2));
