@@ -298,7 +298,7 @@ public class CloudMapWatcherProperties {
         /** Additive raise, requests per second per window without a throttle. Default 2. */
         private Double increaseStep;
 
-        /** Multiplicative cut on a throttle, between 0 and 1. Default 0.7. */
+        /** Multiplicative cut on a throttle, between 0 and 1. Default 0.5. */
         private Double decreaseFactor;
 
         /** At most one cut, and one raise, per window. Default 1s. */

@@ -117,8 +117,12 @@ final class WatcherPropertiesApplier {
                     b -> b.pollInterval(OperationWatcherBuilder.MIN_POLL_INTERVAL, max)));
         }
         if (initial != null || max != null) {
-            Duration i = initial != null ? initial : min(OperationWatcherBuilder.DEFAULT_INITIAL_POLL_INTERVAL, max);
-            Duration m = max != null ? max : OperationWatcherBuilder.DEFAULT_MAX_POLL_INTERVAL;
+            // The builder takes both in one call: the one left unset gets the builder's own
+            // default, adapted as the builder adapts it (the cap to a shorter timeout, the
+            // initial interval to a shorter cap), never the plain constant.
+            Duration timeout = p.getTimeout() != null ? p.getTimeout() : OperationWatcherBuilder.DEFAULT_TIMEOUT;
+            Duration m = max != null ? max : min(OperationWatcherBuilder.DEFAULT_MAX_POLL_INTERVAL, timeout);
+            Duration i = initial != null ? initial : min(OperationWatcherBuilder.DEFAULT_INITIAL_POLL_INTERVAL, m);
             settings.add(new Setting(P + "poll-interval." + (initial != null ? "initial" : "max"),
                     initial != null ? initial : max, b -> b.pollInterval(i, m)));
         }
