@@ -50,6 +50,13 @@ public class CloudMapWatcherProperties {
      */
     private URI endpointUrl;
 
+    /**
+     * Name of the ServiceDiscoveryAsyncClient bean the watcher polls through, for an application
+     * with several. Empty: the only one, or the @Primary one; with several and no @Primary, no
+     * watcher is configured.
+     */
+    private String clientBean;
+
     /** Delays between polls. */
     private final PollInterval pollInterval = new PollInterval();
 
@@ -126,6 +133,14 @@ public class CloudMapWatcherProperties {
 
     public void setEndpointUrl(URI endpointUrl) {
         this.endpointUrl = endpointUrl;
+    }
+
+    public String getClientBean() {
+        return clientBean;
+    }
+
+    public void setClientBean(String clientBean) {
+        this.clientBean = clientBean;
     }
 
     public PollInterval getPollInterval() {

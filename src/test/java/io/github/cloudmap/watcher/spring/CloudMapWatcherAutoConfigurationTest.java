@@ -567,7 +567,9 @@ class CloudMapWatcherAutoConfigurationTest {
                     String report = org.springframework.boot.autoconfigure.condition.ConditionEvaluationReport
                             .get(context.getBeanFactory()).getConditionAndOutcomesBySource().entrySet().stream()
                             .filter(e -> e.getKey().contains("operationWatcher"))
-                            .map(e -> e.getValue().toString()).findFirst().orElse("");
+                            .flatMap(e -> java.util.stream.StreamSupport.stream(e.getValue().spliterator(), false))
+                            .map(outcome -> outcome.getOutcome().getMessage())
+                            .collect(java.util.stream.Collectors.joining("\n"));
                     assertThat(report).contains("clientA", "clientB", "@Primary", "cloudmap.watcher.client-bean");
                 });
     }
