@@ -144,6 +144,32 @@ public class CloudMapWatcherAutoConfiguration {
         }
     }
 
+    /**
+     * The fleet budget of {@code cloudmap.watcher.poll-budget.redis.*}, when its URL is set and
+     * Lettuce is on the class path; the watcher's GetOperation calls draw from it. Closed with
+     * the application context.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"io.lettuce.core.RedisClient", "io.github.bucket4j.redis.lettuce.Bucket4jLettuce"})
+    @Conditional(OnRedisUrlCondition.class)
+    static class RedisPollBudgetConfiguration {
+
+        @Bean(destroyMethod = "close")
+        @ConditionalOnMissingBean(name = "cloudMapWatcherRedisPollBudget")
+        io.github.cloudmap.watcher.redis.RedisBudget cloudMapWatcherRedisPollBudget(CloudMapWatcherProperties properties,
+                ObjectProvider<ServiceDiscoveryAsyncClient> clients, ListableBeanFactory beans) {
+            return RedisPollBudgetFactory.build(properties, () -> client(clients, beans, properties));
+        }
+
+        /** First of the customizers, so the application's own can still give the watcher another budget. */
+        @Bean
+        @org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE)
+        OperationWatcherBuilderCustomizer cloudMapWatcherRedisPollBudgetCustomizer(
+                ObjectProvider<io.github.cloudmap.watcher.redis.RedisBudget> cloudMapWatcherRedisPollBudget) {
+            return builder -> builder.pollBudget(cloudMapWatcherRedisPollBudget.getObject());
+        }
+    }
+
     /** Micrometer counters, when the application has a {@link MeterRegistry}. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(MeterRegistry.class)

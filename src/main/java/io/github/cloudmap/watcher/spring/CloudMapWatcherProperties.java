@@ -325,6 +325,12 @@ public class CloudMapWatcherProperties {
         /** Double the rate per window until the first throttle. Default true. */
         private Boolean slowStart;
 
+        /**
+         * A budget shared by every process of a fleet through Redis (poll-budget only; needs
+         * Lettuce and bucket4j-lettuce on the class path): set its url to turn it on.
+         */
+        private final Redis redis = new Redis();
+
         public Boolean getEnabled() {
             return enabled;
         }
@@ -395,6 +401,94 @@ public class CloudMapWatcherProperties {
 
         public void setSlowStart(Boolean slowStart) {
             this.slowStart = slowStart;
+        }
+
+        public Redis getRedis() {
+            return redis;
+        }
+    }
+
+    /**
+     * The fleet budget through Redis (RedisBudget): one token bucket per AWS account and Region,
+     * whose rate adapts for every process that shares it, with the adaptive settings above; on
+     * a local budget while Redis is away. Closed with the application context.
+     */
+    public static class Redis {
+
+        /**
+         * Redis URI, redis://[[user]:password@]host[:port][/database] or rediss:// for TLS; user and
+         * password percent-encoded. Set: the watcher's GetOperation calls draw from the fleet budget.
+         * Never shown in a message or log line.
+         */
+        private String url;
+
+        /** The 12-digit AWS account whose GetOperation quota the budget guards (part of its key). */
+        private String account;
+
+        /** The AWS Region of that quota (part of the key). Default: cloudmap.watcher.region, else the client's Region. */
+        private String region;
+
+        /** Prefix of the budget's Redis keys: give each application its own to keep their budgets apart. */
+        private String keyPrefix;
+
+        /** Bound on every wait for Redis, after which the budget serves from its local fallback (1ms to 10s). */
+        private Duration timeout;
+
+        /** How often a budget on its local fallback tries Redis again (10ms to 1m). */
+        private Duration retryInterval;
+
+        public String getUrl() {
+            return url;
+        }
+
+        public void setUrl(String url) {
+            this.url = url;
+        }
+
+        public String getAccount() {
+            return account;
+        }
+
+        public void setAccount(String account) {
+            this.account = account;
+        }
+
+        public String getRegion() {
+            return region;
+        }
+
+        public void setRegion(String region) {
+            this.region = region;
+        }
+
+        public String getKeyPrefix() {
+            return keyPrefix;
+        }
+
+        public void setKeyPrefix(String keyPrefix) {
+            this.keyPrefix = keyPrefix;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public Duration getRetryInterval() {
+            return retryInterval;
+        }
+
+        public void setRetryInterval(Duration retryInterval) {
+            this.retryInterval = retryInterval;
+        }
+
+        /** Never shows the URL: it may hold a password. */
+        @Override
+        public String toString() {
+            return "Redis[url " + (url == null ? "unset" : "set") + ", account " + account + ", region " + region + "]";
         }
     }
 
