@@ -14,6 +14,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClient;
+import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryServiceClientConfiguration;
 
 /**
  * {@code cloudmap.watcher.poll-budget.redis.*}: a fleet budget through Redis from properties,
@@ -46,15 +47,35 @@ class RedisPollBudgetPropertiesTest {
     }
 
     @Test
-    void theRegionDefaultsToTheWatchersClients() {
-        ScriptedServiceDiscoveryClient client = ScriptedServiceDiscoveryClient.create();
+    void theRegionDefaultsToTheWatcherRegionPropertyThenToTheClients() {
+        runner.withPropertyValues(R + "url=redis://127.0.0.1:1", R + "account=123456789012",
+                        "cloudmap.watcher.region=ap-southeast-2")
+                .run(context -> assertThat(context.getBean(OperationWatcher.class).pollBudget().toString())
+                        .contains("{123456789012:ap-southeast-2}"));
+        ServiceDiscoveryAsyncClient inSydney = new ServiceDiscoveryAsyncClient() {
+            @Override
+            public ServiceDiscoveryServiceClientConfiguration serviceClientConfiguration() {
+                return ServiceDiscoveryServiceClientConfiguration.builder().region(Region.AP_SOUTHEAST_2).build();
+            }
+
+            @Override
+            public String serviceName() {
+                return "servicediscovery";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(CloudMapWatcherAutoConfiguration.class))
-                .withPropertyValues(R + "url=redis://127.0.0.1:1", R + "account=123456789012",
-                        "cloudmap.watcher.region=ap-southeast-2", "cloudmap.watcher.endpoint-url=http://127.0.0.1:4566")
+                .withBean(ServiceDiscoveryAsyncClient.class, () -> inSydney)
+                .withPropertyValues(R + "url=redis://127.0.0.1:1", R + "account=123456789012")
                 .run(context -> assertThat(context.getBean(OperationWatcher.class).pollBudget().toString())
-                        .contains("{123456789012:" + Region.AP_SOUTHEAST_2.id() + "}"));
-        assertThat(client).isNotNull();
+                        .contains("{123456789012:ap-southeast-2}"));
+        runner.withPropertyValues(R + "url=redis://127.0.0.1:1", R + "account=123456789012")
+                .run(context -> assertThat(context).as("a client that names no Region").hasFailed().getFailure()
+                        .hasStackTraceContaining(R + "region"));
     }
 
     static Stream<Arguments> badValues() {
@@ -104,5 +125,14 @@ class RedisPollBudgetPropertiesTest {
                     assertThat(context.getBean(OperationWatcher.class).pollBudget().getClass().getSimpleName())
                             .isNotEqualTo("RedisBudget");
                 });
+    }
+
+    @Test
+    void onlyThePollBudgetIsSharedThroughRedis() {
+        runner.withPropertyValues("cloudmap.watcher.submission-budget.redis.url=redis://:Zx9Qw7@127.0.0.1:1")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("cloudmap.watcher.submission-budget.redis.url")
+                        .hasStackTraceContaining("poll-budget.redis.url")
+                        .satisfies(f -> assertThat(org.assertj.core.util.Throwables.getStackTrace(f)).doesNotContain("Zx9")));
     }
 }
