@@ -164,9 +164,10 @@ public class CloudMapWatcherAutoConfiguration {
         /** First of the customizers, so the application's own can still give the watcher another budget. */
         @Bean
         @org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE)
-        OperationWatcherBuilderCustomizer cloudMapWatcherRedisPollBudgetCustomizer(
-                ObjectProvider<io.github.cloudmap.watcher.redis.RedisBudget> cloudMapWatcherRedisPollBudget) {
-            return builder -> builder.pollBudget(cloudMapWatcherRedisPollBudget.getObject());
+        OperationWatcherBuilderCustomizer cloudMapWatcherRedisPollBudgetCustomizer(ListableBeanFactory beans) {
+            // By name: the application may hold other RedisBudget beans of its own.
+            return builder -> builder.pollBudget(beans.getBean("cloudMapWatcherRedisPollBudget",
+                    io.github.cloudmap.watcher.redis.RedisBudget.class));
         }
     }
 
