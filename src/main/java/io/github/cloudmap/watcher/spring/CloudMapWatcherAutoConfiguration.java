@@ -145,13 +145,15 @@ public class CloudMapWatcherAutoConfiguration {
     }
 
     /**
-     * The fleet budget of {@code cloudmap.watcher.poll-budget.redis.*}, when its URL is set and
-     * Lettuce is on the class path; the watcher's GetOperation calls draw from it. Closed with
-     * the application context.
+     * The fleet budget of {@code cloudmap.watcher.poll-budget.redis.*}, when its URL is set,
+     * Lettuce is on the class path and the watcher is configured here (not when the application
+     * has its own, nor when it has several clients and no way to choose); the watcher's
+     * GetOperation calls draw from it. Closed with the application context.
      */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = {"io.lettuce.core.RedisClient", "io.github.bucket4j.redis.lettuce.Bucket4jLettuce"})
-    @Conditional(OnRedisUrlCondition.class)
+    @Conditional({OnRedisUrlCondition.class, OnWatcherClientCondition.class})
+    @ConditionalOnMissingBean(OperationWatcher.class)
     static class RedisPollBudgetConfiguration {
 
         @Bean(destroyMethod = "close")

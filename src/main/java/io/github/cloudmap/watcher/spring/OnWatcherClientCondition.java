@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.ConfigurationCondition;
 import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.core.type.MethodMetadata;
 import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClient;
 
 /**
@@ -59,7 +60,9 @@ final class OnWatcherClientCondition extends SpringBootCondition implements Conf
                 + String.join("', '", names) + "') and " + (primary.isEmpty() ? "none" : "more than one")
                 + " is @Primary; mark one @Primary, or set " + CLIENT_BEAN + " to the name of the one the watcher polls"
                 + " through";
-        log.warn(message);
+        if (metadata instanceof MethodMetadata) {
+            log.warn(message);   // once, for the watcher's bean method; the fleet budget's class asks too
+        }
         return ConditionOutcome.noMatch(message);
     }
 }

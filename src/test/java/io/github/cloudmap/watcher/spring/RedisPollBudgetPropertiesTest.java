@@ -135,4 +135,19 @@ class RedisPollBudgetPropertiesTest {
                         .hasStackTraceContaining("poll-budget.redis.url")
                         .satisfies(f -> assertThat(org.assertj.core.util.Throwables.getStackTrace(f)).doesNotContain("Zx9")));
     }
+
+    @Test
+    void noFleetBudgetIsBuiltForAWatcherThatIsNotConfiguredHere() {
+        String[] redis = {R + "url=redis://127.0.0.1:1", R + "account=123456789012", R + "region=eu-west-1"};
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(CloudMapWatcherAutoConfiguration.class))
+                .withBean("clientA", ServiceDiscoveryAsyncClient.class, ScriptedServiceDiscoveryClient::create)
+                .withBean("clientB", ServiceDiscoveryAsyncClient.class, ScriptedServiceDiscoveryClient::create)
+                .withPropertyValues(redis)
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(OperationWatcher.class)
+                        .doesNotHaveBean("cloudMapWatcherRedisPollBudget"));
+        runner.withBean(OperationWatcher.class, () -> OperationWatcher.create(ScriptedServiceDiscoveryClient.create()))
+                .withPropertyValues(redis)
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("cloudMapWatcherRedisPollBudget"));
+    }
 }
