@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -65,6 +66,7 @@ public final class WatchCommand implements Callable<Integer> {
     private static final Duration BLOCK_MARGIN = Duration.ofSeconds(30);
 
     private final CliEnvironment env;
+    private final UnaryOperator<String> environment;
 
     @Spec
     private CommandSpec spec;
@@ -86,7 +88,13 @@ public final class WatchCommand implements Callable<Integer> {
             description = "Give up after this long: 30s, 5m, 2h or ISO-8601 (default: ${DEFAULT-VALUE}).")
     private Duration timeout;
 
-    @Option(names = "--budget-redis", paramLabel = "URI", defaultValue = "${env:CLOUDMAP_WATCHER_REDIS_URL}",
+    /** The environment variable read when {@code --budget-redis} is not given. */
+    static final String REDIS_URL_ENV = "CLOUDMAP_WATCHER_REDIS_URL";
+
+    // No picocli default ("${env:...}"): the URI may hold a password, and the command reads the
+    // variable itself, through a lookup a test can replace, so that no usage or trace output can
+    // show its value.
+    @Option(names = "--budget-redis", paramLabel = "URI",
             description = "Share one GetOperation budget with other processes through Redis (redis:// or rediss://,"
                     + " user and password allowed); default: the CLOUDMAP_WATCHER_REDIS_URL environment variable.")
     private String budgetRedis;
@@ -97,7 +105,13 @@ public final class WatchCommand implements Callable<Integer> {
 
     /** @throws NullPointerException if {@code env} is null */
     public WatchCommand(CliEnvironment env) {
+        this(env, System::getenv);
+    }
+
+    /** As {@link #WatchCommand(CliEnvironment)}, reading environment variables from {@code environment}. */
+    WatchCommand(CliEnvironment env, UnaryOperator<String> environment) {
         this.env = Objects.requireNonNull(env, "env");
+        this.environment = Objects.requireNonNull(environment, "environment");
     }
 
     @Override
@@ -171,7 +185,8 @@ public final class WatchCommand implements Callable<Integer> {
      * {@code default}) and the client's Region.
      */
     private RedisBudget fleetBudget(ServiceDiscoveryAsyncClient client) {
-        if (budgetRedis == null || budgetRedis.isBlank()) {
+        String uri = budgetRedis != null ? budgetRedis : environment.apply(REDIS_URL_ENV);
+        if (uri == null || uri.isBlank()) {
             return null;
         }
         String regionId = region;
@@ -182,7 +197,7 @@ public final class WatchCommand implements Callable<Integer> {
                 regionId = "default";
             }
         }
-        return RedisBudget.builder(budgetRedis).key(ownerAccount == null ? "default" : ownerAccount, regionId).build();
+        return RedisBudget.builder(uri).key(ownerAccount == null ? "default" : ownerAccount, regionId).build();
     }
 
     private void print(Operation operation) {

@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.net.URI;
 import java.util.List;
+import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -18,6 +20,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
@@ -42,7 +45,10 @@ import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncCli
  *   <li>with Actuator, a health indicator ({@code cloudMapWatcher}) and an info contributor
  *       ({@code cloudmap-watcher}) report the watcher ({@link CloudMapWatcherActuatorAutoConfiguration}).</li>
  * </ul>
- * Every bean backs off when the application defines one of the same type. A bad property value
+ * Every bean backs off when the application defines one of the same type. With several client
+ * beans the watcher polls through the {@code @Primary} one, or the one named by
+ * {@code cloudmap.watcher.client-bean}; with neither it is not configured (a WARN line and the
+ * condition report say why). A bad property value
  * fails startup with the property's name; {@code cloudmap.watcher.enabled=false} turns all of it
  * off.
  *
@@ -104,14 +110,67 @@ public class CloudMapWatcherAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    @ConditionalOnBean(ServiceDiscoveryAsyncClient.class)
-    public OperationWatcher operationWatcher(ServiceDiscoveryAsyncClient client, CloudMapWatcherProperties properties,
+    @Conditional(OnWatcherClientCondition.class)
+    public OperationWatcher operationWatcher(ObjectProvider<ServiceDiscoveryAsyncClient> clients,
+            ListableBeanFactory beans, CloudMapWatcherProperties properties,
             ObjectProvider<WatchListener> listeners, ObjectProvider<OperationWatcherBuilderCustomizer> customizers) {
+        ServiceDiscoveryAsyncClient client = client(clients, beans, properties);
         OperationWatcherBuilder builder = OperationWatcher.builder(client);
         WatcherPropertiesApplier.apply(properties, builder);
         builder.listener(CompositeWatchListener.of(listeners.orderedStream().toList()));
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         return WatcherPropertiesApplier.build(properties, builder, () -> OperationWatcher.builder(client));
+    }
+
+    /**
+     * The client the watcher polls through: the one {@code cloudmap.watcher.client-bean} names,
+     * else the only or {@code @Primary} one ({@link OnWatcherClientCondition} let the watcher be
+     * configured only when one of these exists).
+     *
+     * @throws InvalidConfigurationPropertyValueException when the property names no client bean
+     */
+    static ServiceDiscoveryAsyncClient client(ObjectProvider<ServiceDiscoveryAsyncClient> clients,
+            ListableBeanFactory beans, CloudMapWatcherProperties properties) {
+        String named = properties.getClientBean();
+        if (named == null || named.isBlank()) {
+            return clients.getObject();
+        }
+        try {
+            return beans.getBean(named.strip(), ServiceDiscoveryAsyncClient.class);
+        } catch (BeansException e) {
+            throw new InvalidConfigurationPropertyValueException(OnWatcherClientCondition.CLIENT_BEAN, named,
+                    "there is no ServiceDiscoveryAsyncClient bean of that name; there are: "
+                            + String.join(", ", beans.getBeanNamesForType(ServiceDiscoveryAsyncClient.class)));
+        }
+    }
+
+    /**
+     * The fleet budget of {@code cloudmap.watcher.poll-budget.redis.*}, when its URL is set,
+     * Lettuce is on the class path and the watcher is configured here (not when the application
+     * has its own, nor when it has several clients and no way to choose); the watcher's
+     * GetOperation calls draw from it. Closed with the application context.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"io.lettuce.core.RedisClient", "io.github.bucket4j.redis.lettuce.Bucket4jLettuce"})
+    @Conditional({OnRedisUrlCondition.class, OnWatcherClientCondition.class})
+    @ConditionalOnMissingBean(OperationWatcher.class)
+    static class RedisPollBudgetConfiguration {
+
+        @Bean(destroyMethod = "close")
+        @ConditionalOnMissingBean(name = "cloudMapWatcherRedisPollBudget")
+        io.github.cloudmap.watcher.redis.RedisBudget cloudMapWatcherRedisPollBudget(CloudMapWatcherProperties properties,
+                ObjectProvider<ServiceDiscoveryAsyncClient> clients, ListableBeanFactory beans) {
+            return RedisPollBudgetFactory.build(properties, () -> client(clients, beans, properties));
+        }
+
+        /** First of the customizers, so the application's own can still give the watcher another budget. */
+        @Bean
+        @org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE)
+        OperationWatcherBuilderCustomizer cloudMapWatcherRedisPollBudgetCustomizer(ListableBeanFactory beans) {
+            // By name: the application may hold other RedisBudget beans of its own.
+            return builder -> builder.pollBudget(beans.getBean("cloudMapWatcherRedisPollBudget",
+                    io.github.cloudmap.watcher.redis.RedisBudget.class));
+        }
     }
 
     /** Micrometer counters, when the application has a {@link MeterRegistry}. */

@@ -50,6 +50,13 @@ public class CloudMapWatcherProperties {
      */
     private URI endpointUrl;
 
+    /**
+     * Name of the ServiceDiscoveryAsyncClient bean the watcher polls through, for an application
+     * with several. Empty: the only one, or the @Primary one; with several and no @Primary, no
+     * watcher is configured.
+     */
+    private String clientBean;
+
     /** Delays between polls. */
     private final PollInterval pollInterval = new PollInterval();
 
@@ -126,6 +133,14 @@ public class CloudMapWatcherProperties {
 
     public void setEndpointUrl(URI endpointUrl) {
         this.endpointUrl = endpointUrl;
+    }
+
+    public String getClientBean() {
+        return clientBean;
+    }
+
+    public void setClientBean(String clientBean) {
+        this.clientBean = clientBean;
     }
 
     public PollInterval getPollInterval() {
@@ -298,7 +313,7 @@ public class CloudMapWatcherProperties {
         /** Additive raise, requests per second per window without a throttle. Default 2. */
         private Double increaseStep;
 
-        /** Multiplicative cut on a throttle, between 0 and 1. Default 0.7. */
+        /** Multiplicative cut on a throttle, between 0 and 1. Default 0.5. */
         private Double decreaseFactor;
 
         /** At most one cut, and one raise, per window. Default 1s. */
@@ -309,6 +324,12 @@ public class CloudMapWatcherProperties {
 
         /** Double the rate per window until the first throttle. Default true. */
         private Boolean slowStart;
+
+        /**
+         * A budget shared by every process of a fleet through Redis (poll-budget only; needs
+         * Lettuce and bucket4j-lettuce on the class path): set its url to turn it on.
+         */
+        private final Redis redis = new Redis();
 
         public Boolean getEnabled() {
             return enabled;
@@ -380,6 +401,94 @@ public class CloudMapWatcherProperties {
 
         public void setSlowStart(Boolean slowStart) {
             this.slowStart = slowStart;
+        }
+
+        public Redis getRedis() {
+            return redis;
+        }
+    }
+
+    /**
+     * The fleet budget through Redis (RedisBudget): one token bucket per AWS account and Region,
+     * whose rate adapts for every process that shares it, with the adaptive settings above; on
+     * a local budget while Redis is away. Closed with the application context.
+     */
+    public static class Redis {
+
+        /**
+         * Redis URI, redis://[[user]:password@]host[:port][/database] or rediss:// for TLS; user and
+         * password percent-encoded. Set: the watcher's GetOperation calls draw from the fleet budget.
+         * Never shown in a message or log line.
+         */
+        private String url;
+
+        /** The 12-digit AWS account whose GetOperation quota the budget guards (part of its key). */
+        private String account;
+
+        /** The AWS Region of that quota (part of the key). Default: cloudmap.watcher.region, else the client's Region. */
+        private String region;
+
+        /** Prefix of the budget's Redis keys: give each application its own to keep their budgets apart. */
+        private String keyPrefix;
+
+        /** Bound on every wait for Redis, after which the budget serves from its local fallback (1ms to 10s). */
+        private Duration timeout;
+
+        /** How often a budget on its local fallback tries Redis again (10ms to 1m). */
+        private Duration retryInterval;
+
+        public String getUrl() {
+            return url;
+        }
+
+        public void setUrl(String url) {
+            this.url = url;
+        }
+
+        public String getAccount() {
+            return account;
+        }
+
+        public void setAccount(String account) {
+            this.account = account;
+        }
+
+        public String getRegion() {
+            return region;
+        }
+
+        public void setRegion(String region) {
+            this.region = region;
+        }
+
+        public String getKeyPrefix() {
+            return keyPrefix;
+        }
+
+        public void setKeyPrefix(String keyPrefix) {
+            this.keyPrefix = keyPrefix;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public Duration getRetryInterval() {
+            return retryInterval;
+        }
+
+        public void setRetryInterval(Duration retryInterval) {
+            this.retryInterval = retryInterval;
+        }
+
+        /** Never shows the URL: it may hold a password. */
+        @Override
+        public String toString() {
+            return "Redis[url " + (url == null ? "unset" : "set") + ", account " + account + ", region " + region + "]";
         }
     }
 

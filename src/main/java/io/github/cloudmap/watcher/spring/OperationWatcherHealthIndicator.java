@@ -44,10 +44,16 @@ public class OperationWatcherHealthIndicator implements HealthIndicator {
                 .build();
     }
 
-    /** The budget's rate now (requests/s, rounded to 0.01), the requests waiting for it, its cuts. */
+    /**
+     * The budget's rate now (requests/s, rounded to 0.01, or {@code "unlimited"} for
+     * {@link RequestBudget#unlimited()}), the requests waiting for it, its cuts.
+     */
     static Map<String, Object> budget(RequestBudget budget) {
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("rate", Math.round(budget.currentRate() * 100) / 100.0);
+        double rate = budget.currentRate();
+        // An unlimited budget's rate is infinite; rounded through a long it would read 9.2E16.
+        details.put("rate", Double.isInfinite(rate) || rate >= Long.MAX_VALUE / 100.0 ? "unlimited"
+                : Math.round(rate * 100) / 100.0);
         details.put("waiting", budget.waiting());
         details.put("cuts", budget.cuts());
         return details;

@@ -117,8 +117,12 @@ final class WatcherPropertiesApplier {
                     b -> b.pollInterval(OperationWatcherBuilder.MIN_POLL_INTERVAL, max)));
         }
         if (initial != null || max != null) {
-            Duration i = initial != null ? initial : min(OperationWatcherBuilder.DEFAULT_INITIAL_POLL_INTERVAL, max);
-            Duration m = max != null ? max : OperationWatcherBuilder.DEFAULT_MAX_POLL_INTERVAL;
+            // The builder takes both in one call: the one left unset gets the builder's own
+            // default, adapted as the builder adapts it (the cap to a shorter timeout, the
+            // initial interval to a shorter cap), never the plain constant.
+            Duration timeout = p.getTimeout() != null ? p.getTimeout() : OperationWatcherBuilder.DEFAULT_TIMEOUT;
+            Duration m = max != null ? max : min(OperationWatcherBuilder.DEFAULT_MAX_POLL_INTERVAL, timeout);
+            Duration i = initial != null ? initial : min(OperationWatcherBuilder.DEFAULT_INITIAL_POLL_INTERVAL, m);
             settings.add(new Setting(P + "poll-interval." + (initial != null ? "initial" : "max"),
                     initial != null ? initial : max, b -> b.pollInterval(i, m)));
         }
@@ -163,6 +167,33 @@ final class WatcherPropertiesApplier {
             settings.add(new Setting(prefix + ".enabled", false, b -> call.accept(b, RequestBudget.unlimited())));
             return;
         }
+        if (budget.getRedis().getUrl() != null && !budget.getRedis().getUrl().isBlank() && !"poll-budget".equals(name)) {
+            settings.add(new Setting(prefix + ".redis.url", "(not shown)", b -> {
+                throw new IllegalArgumentException("only the poll budget can be shared through Redis; use "
+                        + P + "poll-budget.redis.url");
+            }));
+        }
+        List<Setting> parts = parts(prefix, budget);
+        if (parts.isEmpty()) {
+            return;
+        }
+        AdaptiveBudgetConfig built = config(budget, defaults, parts);
+        settings.add(new Setting(prefix, built, b -> call.accept(b, RequestBudget.adaptive(built))));
+    }
+
+    /**
+     * The adaptive settings of the poll budget from its properties (the defaults where none is
+     * set), for the fleet budget that follows the same rules.
+     *
+     * @throws InvalidConfigurationPropertyValueException naming the first property refused
+     */
+    static AdaptiveBudgetConfig pollBudgetConfig(CloudMapWatcherProperties properties) {
+        CloudMapWatcherProperties.Budget budget = properties.getPollBudget();
+        List<Setting> parts = parts(P + "poll-budget", budget);
+        return parts.isEmpty() ? AdaptiveBudgetConfig.defaults() : config(budget, AdaptiveBudgetConfig.defaults(), parts);
+    }
+
+    private static List<Setting> parts(String prefix, CloudMapWatcherProperties.Budget budget) {
         List<Setting> parts = new ArrayList<>();
         addPart(parts, prefix + ".initial-rate", budget.getInitialRate(), (c, v) -> c.initialRate(v));
         addPart(parts, prefix + ".min-rate", budget.getMinRate(), (c, v) -> c.minRate(v));
@@ -172,9 +203,11 @@ final class WatcherPropertiesApplier {
         addPart(parts, prefix + ".cut-window", budget.getCutWindow(), (c, v) -> c.cutWindow(v));
         addPart(parts, prefix + ".burst", budget.getBurst(), (c, v) -> c.burst(v));
         addPart(parts, prefix + ".slow-start", budget.getSlowStart(), (c, v) -> c.slowStart(v));
-        if (parts.isEmpty()) {
-            return;
-        }
+        return parts;
+    }
+
+    private static AdaptiveBudgetConfig config(CloudMapWatcherProperties.Budget budget, AdaptiveBudgetConfig defaults,
+            List<Setting> parts) {
         AdaptiveBudgetConfig.Builder config = defaults.toBuilder();
         for (Setting part : parts) {
             check(part.property(), part.value(), () -> {
@@ -187,8 +220,7 @@ final class WatcherPropertiesApplier {
             part.budgetCall().accept(config);
         }
         adaptInitialRate(config, budget, defaults, budget.getMinRate(), budget.getMaxRate());
-        AdaptiveBudgetConfig built = check(parts.get(0).property(), parts.get(0).value(), config::build);
-        settings.add(new Setting(prefix, built, b -> call.accept(b, RequestBudget.adaptive(built))));
+        return check(parts.get(0).property(), parts.get(0).value(), config::build);
     }
 
     /**

@@ -116,4 +116,21 @@ class CloudMapWatcherActuatorAutoConfigurationTest {
                         .doesNotHaveBean(OperationWatcherHealthIndicator.class)
                         .doesNotHaveBean(OperationWatcherInfoContributor.class));
     }
+
+    @Test
+    void anUnlimitedBudgetIsShownAsUnlimited() {
+        runner.withPropertyValues("cloudmap.watcher.poll-budget.enabled=false",
+                "cloudmap.watcher.submission-budget.enabled=false").run(context -> {
+            Map<String, Object> health = context.getBean(OperationWatcherHealthIndicator.class).health().getDetails();
+            Info.Builder info = new Info.Builder();
+            context.getBean(OperationWatcherInfoContributor.class).contribute(info);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> infoDetails = (Map<String, Object>) info.build().get("cloudmap-watcher");
+            for (Map<String, Object> details : java.util.List.of(health, infoDetails)) {
+                for (String budget : new String[] {"pollBudget", "submissionBudget"}) {
+                    assertThat(details.get(budget)).isEqualTo(Map.of("rate", "unlimited", "waiting", 0, "cuts", 0L));
+                }
+            }
+        });
+    }
 }

@@ -540,4 +540,154 @@ class CloudMapWatcherAutoConfigurationTest {
                 .withBean(MicrometerWatchListener.class, () -> own)
                 .run(context -> assertThat(context).getBean(MicrometerWatchListener.class).isSameAs(own));
     }
+
+    // ---- issue 13, item 10 ----
+
+    @Test
+    void withTwoClientsTheWatcherUsesThePrimaryOne() {
+        ScriptedServiceDiscoveryClient primary = ScriptedServiceDiscoveryClient.create();
+        ScriptedServiceDiscoveryClient other = ScriptedServiceDiscoveryClient.create();
+        primary.script("op-1").success();
+        runner.withBean("otherClient", ServiceDiscoveryAsyncClient.class, () -> other)
+                .withBean("primaryClient", ServiceDiscoveryAsyncClient.class, () -> primary, d -> d.setPrimary(true))
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(OperationWatcher.class);
+                    context.getBean(OperationWatcher.class).awaitTerminal("op-1").block(Duration.ofSeconds(5));
+                    assertThat(primary.getOperationCount("op-1")).isEqualTo(1);
+                    assertThat(other.getOperationCount("op-1")).isZero();
+                });
+    }
+
+    @Test
+    void withTwoClientsAndNoPrimaryTheWatcherBacksOffSayingHowToChoose() {
+        runner.withBean("clientA", ServiceDiscoveryAsyncClient.class, ScriptedServiceDiscoveryClient::create)
+                .withBean("clientB", ServiceDiscoveryAsyncClient.class, ScriptedServiceDiscoveryClient::create)
+                .run(context -> {
+                    assertThat(context).hasNotFailed().doesNotHaveBean(OperationWatcher.class);
+                    String report = org.springframework.boot.autoconfigure.condition.ConditionEvaluationReport
+                            .get(context.getBeanFactory()).getConditionAndOutcomesBySource().entrySet().stream()
+                            .filter(e -> e.getKey().contains("operationWatcher"))
+                            .flatMap(e -> java.util.stream.StreamSupport.stream(e.getValue().spliterator(), false))
+                            .map(outcome -> outcome.getOutcome().getMessage())
+                            .collect(java.util.stream.Collectors.joining("\n"));
+                    assertThat(report).contains("clientA", "clientB", "@Primary", "cloudmap.watcher.client-bean");
+                });
+    }
+
+    @Test
+    void withTwoClientsAPropertyNamesTheOneToUse() {
+        ScriptedServiceDiscoveryClient chosen = ScriptedServiceDiscoveryClient.create();
+        chosen.script("op-1").success();
+        runner.withBean("clientA", ServiceDiscoveryAsyncClient.class, ScriptedServiceDiscoveryClient::create,
+                        d -> d.setPrimary(true))
+                .withBean("clientB", ServiceDiscoveryAsyncClient.class, () -> chosen)
+                .withPropertyValues("cloudmap.watcher.client-bean=clientB")
+                .run(context -> {
+                    context.getBean(OperationWatcher.class).awaitTerminal("op-1").block(Duration.ofSeconds(5));
+                    assertThat(chosen.getOperationCount("op-1")).isEqualTo(1);
+                });
+        runner.withBean("clientA", ServiceDiscoveryAsyncClient.class, ScriptedServiceDiscoveryClient::create)
+                .withPropertyValues("cloudmap.watcher.client-bean=clientC")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .satisfies(failure -> assertThat(messages(failure))
+                                .contains("cloudmap.watcher.client-bean", "clientA")));
+    }
+
+    @Test
+    void anUnsetMaxPollIntervalAdaptsToAShortTimeoutAsTheBuildersDefaultDoes() {
+        withClient(runner, ScriptedServiceDiscoveryClient.create())
+                .withPropertyValues("cloudmap.watcher.timeout=5s", "cloudmap.watcher.poll-interval.initial=1s")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    OperationWatcher watcher = context.getBean(OperationWatcher.class);
+                    assertThat(watcher.initialPollInterval()).isEqualTo(Duration.ofSeconds(1));
+                    assertThat(watcher.maxPollInterval()).as("the builder's default cap, shrunk to the timeout")
+                            .isEqualTo(OperationWatcher.builder(ScriptedServiceDiscoveryClient.create())
+                                    .timeout(Duration.ofSeconds(5)).build().maxPollInterval());
+                });
+    }
+
+    /**
+     * Every default the metadata shows (what IDEs show) is the code's: each property with a
+     * default is checked against the constant it stands for, and a property with a default
+     * that nothing here checks fails the test, so the two cannot drift apart.
+     */
+    @Test
+    void everyDefaultInTheMetadataIsTheCodesDefault() throws Exception {
+        Map<String, String> metadata = new java.util.TreeMap<>();
+        try (var in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+            new ObjectMapper().readTree(in).get("properties").forEach(p -> {
+                if (p.has("defaultValue")) {
+                    metadata.put(p.get("name").asText(), p.get("defaultValue").asText());
+                }
+            });
+        }
+        Map<String, Object> code = new java.util.TreeMap<>();
+        String w = "cloudmap.watcher.";
+        code.put(w + "enabled", true);
+        code.put(w + "metrics.enabled", true);
+        code.put("management.health.cloudmap-watcher.enabled", true);
+        code.put("management.info.cloudmap-watcher.enabled", true);
+        code.put(w + "poll-interval.initial", OperationWatcherBuilder.DEFAULT_INITIAL_POLL_INTERVAL);
+        code.put(w + "poll-interval.max", OperationWatcherBuilder.DEFAULT_MAX_POLL_INTERVAL);
+        code.put(w + "backoff-multiplier", OperationWatcherBuilder.DEFAULT_BACKOFF_MULTIPLIER);
+        code.put(w + "throttle-backoff-multiplier", OperationWatcherBuilder.DEFAULT_THROTTLE_BACKOFF_MULTIPLIER);
+        code.put(w + "jitter", OperationWatcherBuilder.DEFAULT_JITTER);
+        code.put(w + "timeout", OperationWatcherBuilder.DEFAULT_TIMEOUT);
+        code.put(w + "not-found-grace", OperationWatcherBuilder.DEFAULT_NOT_FOUND_GRACE);
+        for (var retry : Map.of("transient-retry", OperationWatcherBuilder.defaultTransientRetry(),
+                "resubmission", OperationWatcherBuilder.defaultResubmission()).entrySet()) {
+            RetryConfig config = retry.getValue();
+            long first = config.getIntervalBiFunction().apply(1, null);
+            long second = config.getIntervalBiFunction().apply(2, null);
+            code.put(w + retry.getKey() + ".max-attempts", config.getMaxAttempts());
+            code.put(w + retry.getKey() + ".wait", Duration.ofMillis(first));
+            code.put(w + retry.getKey() + ".multiplier", (double) second / first);
+        }
+        io.github.cloudmap.watcher.AdaptiveBudgetConfig submissions = defaultConfig(
+                io.github.cloudmap.watcher.internal.WatchEngine.defaultSubmissionBudget(new Object()));
+        for (var budget : Map.of("poll-budget", defaultConfig(
+                io.github.cloudmap.watcher.internal.WatchEngine.defaultPollBudget(new Object())),
+                "submission-budget", submissions).entrySet()) {
+            io.github.cloudmap.watcher.AdaptiveBudgetConfig c = budget.getValue();
+            String b = w + budget.getKey() + ".";
+            code.put(b + "enabled", true);
+            code.put(b + "initial-rate", c.initialRate());
+            code.put(b + "min-rate", c.minRate());
+            code.put(b + "max-rate", c.maxRate());
+            code.put(b + "increase-step", c.increaseStep());
+            code.put(b + "decrease-factor", c.decreaseFactor());
+            code.put(b + "cut-window", c.cutWindow());
+            code.put(b + "burst", c.burst());
+            code.put(b + "slow-start", c.slowStart());
+        }
+        assertThat(WatcherPropertiesApplier.SUBMISSION_BUDGET_DEFAULTS.toString())
+                .as("the applier's submission defaults are the watcher's own").isEqualTo(submissions.toString());
+        String r = w + "poll-budget.redis.";
+        code.put(r + "key-prefix", io.github.cloudmap.watcher.redis.RedisBudget.DEFAULT_KEY_PREFIX);
+        code.put(r + "timeout", io.github.cloudmap.watcher.redis.RedisBudget.DEFAULT_REDIS_TIMEOUT);
+        code.put(r + "retry-interval", io.github.cloudmap.watcher.redis.RedisBudget.DEFAULT_RETRY_INTERVAL);
+
+        ApplicationConversionService conversion = new ApplicationConversionService();
+        List<String> wrong = new java.util.ArrayList<>();
+        code.forEach((name, expected) -> {
+            String shown = metadata.get(name);
+            Object value = shown == null ? null : conversion.convert(shown, expected.getClass());
+            boolean same = expected instanceof Double d ? value != null && Math.abs((Double) value - d) < 1e-9
+                    : expected.equals(value);
+            if (!same) {
+                wrong.add(name + ": metadata " + shown + ", code " + expected);
+            }
+        });
+        assertThat(wrong).as("defaults that differ").isEmpty();
+        assertThat(metadata.keySet()).as("defaults in the metadata that nothing checks")
+                .containsExactlyInAnyOrderElementsOf(code.keySet());
+    }
+
+    /** The settings of one of the watcher's default budgets (AdaptiveBudget.config(), not public). */
+    private static io.github.cloudmap.watcher.AdaptiveBudgetConfig defaultConfig(RequestBudget budget) throws Exception {
+        java.lang.reflect.Method config = budget.getClass().getDeclaredMethod("config");
+        config.setAccessible(true);
+        return (io.github.cloudmap.watcher.AdaptiveBudgetConfig) config.invoke(budget);
+    }
 }
