@@ -24,10 +24,10 @@ import reactor.core.scheduler.Scheduler;
  * ({@code Schedulers.parallel()} and friends) override {@code now} only to delegate, so they are
  * looked through first. Thread-safe; the per-class answer is cached.
  */
-public final class Clocks {
+final class Clocks {
 
     /** The time source of every scheduler that inherits the wall-clock default. */
-    public static final Object MONOTONIC = new Object() {
+    static final Object MONOTONIC = new Object() {
         @Override
         public String toString() {
             return "System.nanoTime()";
@@ -54,7 +54,7 @@ public final class Clocks {
      * {@code System.nanoTime()} otherwise. Only differences between readings of the same
      * {@linkplain #source source} mean anything.
      */
-    public static long nanos(Scheduler scheduler) {
+    static long nanos(Scheduler scheduler) {
         Scheduler target = unwrap(scheduler);
         return keepsOwnTime(target) ? target.now(TimeUnit.NANOSECONDS) : System.nanoTime();
     }
@@ -64,13 +64,13 @@ public final class Clocks {
      * scheduler (their readings compare with each other), or the scheduler itself when it keeps
      * its own time (its readings compare only with its own).
      */
-    public static Object source(Scheduler scheduler) {
+    static Object source(Scheduler scheduler) {
         Scheduler target = unwrap(scheduler);
         return keepsOwnTime(target) ? target : MONOTONIC;
     }
 
     /** True when {@code scheduler} is read through {@code System.nanoTime()}. */
-    public static boolean isMonotonic(Scheduler scheduler) {
+    static boolean isMonotonic(Scheduler scheduler) {
         return source(scheduler) == MONOTONIC;
     }
 

@@ -23,7 +23,8 @@ import reactor.core.scheduler.Schedulers;
 /**
  * The implementation stays behind one door: the only public types of this package are the
  * access point the public API needs ({@link WatchEngine}, the {@link WatchSettings} it takes, the
- * {@link Arguments} checks), and the settings' constructor validates what it is given.
+ * {@link Arguments} checks, and the {@link RateRule} the Redis fleet budget shares with the local
+ * one), and the settings' constructor validates what it is given.
  */
 class InternalsTest {
 
@@ -37,7 +38,7 @@ class InternalsTest {
                     .filter(name -> name.endsWith(".class") && !name.contains("$"))
                     .map(name -> name.substring(0, name.length() - ".class".length()))
                     .filter(name -> Modifier.isPublic(load(name).getModifiers()));
-            assertThat(publicTopLevel).containsExactlyInAnyOrder("WatchEngine", "WatchSettings", "Arguments");
+            assertThat(publicTopLevel).containsExactlyInAnyOrder("WatchEngine", "WatchSettings", "Arguments", "RateRule");
         }
         assertThat(Modifier.isPublic(FailureClassifier.class.getModifiers())).isFalse();
         assertThat(Modifier.isPublic(OperationPoller.class.getModifiers())).isFalse();
