@@ -14,6 +14,13 @@ import reactor.netty.DisposableServer;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClient;
+import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClientBuilder;
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
 import software.amazon.awssdk.services.servicediscovery.model.OperationTargetType;
 
@@ -37,18 +44,18 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationTargetTyp
  * <pre>{@code
  * try (CloudMapEmulator emulator = CloudMapEmulator.builder()
  *         .operationTimings(OperationTimings.instant())
- *         .start()) {
- *     ServiceDiscoveryAsyncClient client = ServiceDiscoveryAsyncClient.builder()
- *             .endpointOverride(emulator.endpoint())
- *             .region(Region.US_EAST_1)
- *             .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "y")))
- *             // DiscoverInstances carries the host prefix "data-": keep the SDK from prepending it to 127.0.0.1.
- *             .overrideConfiguration(o -> o.putAdvancedOption(
- *                     SdkAdvancedClientOption.DISABLE_HOST_PREFIX_INJECTION, true))
- *             .build();
+ *         .start();
+ *      ServiceDiscoveryAsyncClient client = emulator.clientBuilder().build()) {
  *     emulator.faults().throttleNext("GetOperation", 2);
  *     // ... use the client ...
+ *     emulator.verify(RequestPattern.action("GetOperation").throttled()).times(2);
  * }
+ * }</pre>
+ *
+ * <p>In a JUnit 5 test, {@code @CloudMapEmulatorTest} (package {@code junit}) does this for you:
+ * <pre>{@code
+ * @CloudMapEmulatorTest
+ * class MyTest { @Test void t(ServiceDiscoveryAsyncClient client, CloudMapEmulator emulator) { ... } }
  * }</pre>
  */
 public final class CloudMapEmulator implements AutoCloseable {
@@ -119,6 +126,22 @@ public final class CloudMapEmulator implements AutoCloseable {
     /** The base URI to pass as {@code endpointOverride} / {@code --endpoint-url}, e.g. http://127.0.0.1:45678. */
     public URI endpoint() {
         return endpoint;
+    }
+
+    /**
+     * A client builder pointed at this emulator: its endpoint and Region, static test credentials
+     * (the emulator checks no signature), the SDK's Netty HTTP client, and DiscoverInstances' host
+     * prefix {@code data-} turned off (it would turn 127.0.0.1 into a host that does not resolve).
+     * Add what the test needs and {@code build()}; close the client before the emulator.
+     */
+    public ServiceDiscoveryAsyncClientBuilder clientBuilder() {
+        return ServiceDiscoveryAsyncClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.of(state.region))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "test")))
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder())
+                .overrideConfiguration(o -> o.putAdvancedOption(SdkAdvancedClientOption.DISABLE_HOST_PREFIX_INJECTION,
+                        true));
     }
 
     /** The live fault plan; changes apply to the next request. */

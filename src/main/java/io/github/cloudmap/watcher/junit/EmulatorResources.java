@@ -3,12 +3,8 @@ package io.github.cloudmap.watcher.junit;
 import io.github.cloudmap.watcher.OperationWatcher;
 import io.github.cloudmap.watcher.OperationWatcherBuilder;
 import io.github.cloudmap.watcher.emulator.CloudMapEmulator;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClient;
 import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClientBuilder;
 
@@ -50,17 +46,10 @@ final class EmulatorResources implements AutoCloseable {
         }
     }
 
-    /** The client every test gets: Netty, the emulator's endpoint and Region, any credentials. */
+    /** The emulator's own client builder, on the shared event loop. */
     static ServiceDiscoveryAsyncClientBuilder clientBuilder(CloudMapEmulator emulator) {
-        return ServiceDiscoveryAsyncClient.builder()
-                .endpointOverride(emulator.endpoint())
-                .region(Region.of(emulator.region()))
-                // The emulator checks no signature; the SDK needs something to sign with.
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "test")))
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder().eventLoopGroup(SharedEventLoop.GROUP))
-                // DiscoverInstances has the host prefix "data-", which would turn 127.0.0.1 into a bad host.
-                .overrideConfiguration(o -> o.putAdvancedOption(
-                        SdkAdvancedClientOption.DISABLE_HOST_PREFIX_INJECTION, true));
+        return emulator.clientBuilder()
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder().eventLoopGroup(SharedEventLoop.GROUP));
     }
 
     /** Back to the start state, with the configured faults applied again. */
