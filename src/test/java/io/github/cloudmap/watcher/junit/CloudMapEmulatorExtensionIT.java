@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClient;
 import software.amazon.awssdk.services.servicediscovery.model.CreateHttpNamespaceResponse;
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
@@ -89,6 +91,27 @@ class CloudMapEmulatorExtensionIT {
         assertThatThrownBy(() -> client.getNamespace(r -> r.id(firstNamespaceId)).join())
                 .isInstanceOf(CompletionException.class)
                 .cause().isInstanceOf(NamespaceNotFoundException.class);
+    }
+
+    @Nested
+    class WithAClientAdjustment {
+
+        @RegisterExtension
+        final CloudMapEmulatorExtension noRetries = CloudMapEmulatorExtension.builder()
+                .lifecycle(EmulatorLifecycle.PER_METHOD)
+                .client(c -> c.overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())))
+                .build();
+
+        @Test
+        void keepsTheHostPrefixOffSoDiscoverInstancesReachesTheEmulator() {
+            ServiceDiscoveryAsyncClient own = noRetries.client();
+            String namespaceId = own.getOperation(r -> r.operationId(own.createHttpNamespace(n -> n.name("d.local"))
+                    .join().operationId())).join().operation().targetsAsStrings().get("NAMESPACE");
+            own.createService(r -> r.name("web").namespaceId(namespaceId)).join();
+            assertThat(own.discoverInstances(r -> r.namespaceName("d.local").serviceName("web")).join().instances())
+                    .isEmpty();
+            assertThat(own.serviceClientConfiguration().overrideConfiguration().retryStrategy()).isPresent();
+        }
     }
 
     @Nested
