@@ -132,7 +132,9 @@ public final class CloudMapEmulator implements AutoCloseable {
      * A client builder pointed at this emulator: its endpoint and Region, static test credentials
      * (the emulator checks no signature), the SDK's Netty HTTP client, and DiscoverInstances' host
      * prefix {@code data-} turned off (it would turn 127.0.0.1 into a host that does not resolve).
-     * Add what the test needs and {@code build()}; close the client before the emulator.
+     * Add what the test needs and {@code build()}; close the client before the emulator. Note that
+     * the SDK's {@code overrideConfiguration(Consumer)} replaces the override configuration as a
+     * whole: to add to it, start from {@code builder.overrideConfiguration().toBuilder()}.
      */
     public ServiceDiscoveryAsyncClientBuilder clientBuilder() {
         return ServiceDiscoveryAsyncClient.builder()

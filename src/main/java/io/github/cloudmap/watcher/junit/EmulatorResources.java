@@ -3,6 +3,7 @@ package io.github.cloudmap.watcher.junit;
 import io.github.cloudmap.watcher.OperationWatcher;
 import io.github.cloudmap.watcher.OperationWatcherBuilder;
 import io.github.cloudmap.watcher.emulator.CloudMapEmulator;
+import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClient;
@@ -34,6 +35,10 @@ final class EmulatorResources implements AutoCloseable {
         try {
             ServiceDiscoveryAsyncClientBuilder clientBuilder = clientBuilder(emulator);
             settings.client().accept(clientBuilder);
+            // overrideConfiguration(Consumer) replaces the whole override configuration: put the
+            // emulator's host-prefix setting back in case the test's adjustment dropped it.
+            clientBuilder.overrideConfiguration(clientBuilder.overrideConfiguration().toBuilder()
+                    .putAdvancedOption(SdkAdvancedClientOption.DISABLE_HOST_PREFIX_INJECTION, true).build());
             ServiceDiscoveryAsyncClient client = clientBuilder.build();
             OperationWatcherBuilder watcherBuilder = OperationWatcher.builder(client);
             settings.watcher().accept(watcherBuilder);
