@@ -50,22 +50,20 @@ public final class JournalVerification {
 
     /** No matching request arrived after {@code instant} (on the emulator's clock). */
     public JournalVerification noneAfter(Instant instant) {
-        Objects.requireNonNull(instant, "instant");
-        List<JournalEntry> late = journal.find(pattern).stream().filter(e -> e.arrival().isAfter(instant)).toList();
-        if (!late.isEmpty()) {
-            throw new AssertionError("Expected no request matching " + pattern + " after " + instant + ", but "
-                    + late.size() + " arrived after it, the first: " + late.get(0) + "\n" + describeJournal());
-        }
-        return this;
+        return none(instant, "after", e -> e.arrival().isAfter(instant));
     }
 
     /** No matching request arrived before {@code instant} (on the emulator's clock). */
     public JournalVerification noneBefore(Instant instant) {
+        return none(instant, "before", e -> e.arrival().isBefore(instant));
+    }
+
+    private JournalVerification none(Instant instant, String side, java.util.function.Predicate<JournalEntry> outside) {
         Objects.requireNonNull(instant, "instant");
-        List<JournalEntry> early = journal.find(pattern).stream().filter(e -> e.arrival().isBefore(instant)).toList();
-        if (!early.isEmpty()) {
-            throw new AssertionError("Expected no request matching " + pattern + " before " + instant + ", but "
-                    + early.size() + " arrived before it, the first: " + early.get(0) + "\n" + describeJournal());
+        List<JournalEntry> found = journal.find(pattern).stream().filter(outside).toList();
+        if (!found.isEmpty()) {
+            throw new AssertionError("Expected no request matching " + pattern + " " + side + " " + instant + ", but "
+                    + found.size() + " arrived " + side + " it, the first: " + found.get(0) + "\n" + describeJournal());
         }
         return this;
     }

@@ -117,8 +117,8 @@ class ExtensionLifecycleIT {
         SEEN.computeIfAbsent(test.getClass().getSimpleName(), k -> new ConcurrentLinkedQueue<>()).add(emulator);
     }
 
-    @CloudMapEmulatorTest
-    static class PerClassA {
+    /** Two tests that record the emulator they were given; the subclasses choose the lifecycle. */
+    abstract static class RecordsTwice {
         @Test
         void one(CloudMapEmulator emulator) {
             record(this, emulator);
@@ -131,37 +131,23 @@ class ExtensionLifecycleIT {
     }
 
     @CloudMapEmulatorTest
-    static class PerClassB extends PerClassA {
+    static class PerClassA extends RecordsTwice {
+    }
+
+    @CloudMapEmulatorTest
+    static class PerClassB extends RecordsTwice {
     }
 
     @CloudMapEmulatorTest(lifecycle = EmulatorLifecycle.PER_JVM)
-    static class PerJvmA {
-        @Test
-        void one(CloudMapEmulator emulator) {
-            record(this, emulator);
-        }
-
-        @Test
-        void two(CloudMapEmulator emulator) {
-            record(this, emulator);
-        }
+    static class PerJvmA extends RecordsTwice {
     }
 
     @CloudMapEmulatorTest(lifecycle = EmulatorLifecycle.PER_JVM)
-    static class PerJvmB extends PerJvmA {
+    static class PerJvmB extends RecordsTwice {
     }
 
     @CloudMapEmulatorTest(lifecycle = EmulatorLifecycle.PER_METHOD)
-    static class PerMethod {
-        @Test
-        void one(CloudMapEmulator emulator) {
-            record(this, emulator);
-        }
-
-        @Test
-        void two(CloudMapEmulator emulator) {
-            record(this, emulator);
-        }
+    static class PerMethod extends RecordsTwice {
     }
 
     /**
