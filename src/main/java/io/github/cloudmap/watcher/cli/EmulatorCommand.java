@@ -30,7 +30,8 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationType;
  * DiscoverInstances' host prefix {@code data-} to the endpoint. {@code --operation-duration}
  * slows operations down so that their SUBMITTED and PENDING statuses can be watched, and
  * {@code --fail-next} makes the next operation of a type end FAIL, so every outcome of
- * {@code watch} can be tried from a shell.
+ * {@code watch} can be tried from a shell. A GET of {@code /_emulator/journal} reads the requests
+ * received as JSON (read-only; printed in the banner).
  *
  * <pre>{@code
  * cloudmap-watcher emulator --port 4566 --profile realistic-limits
@@ -103,6 +104,8 @@ public final class EmulatorCommand implements Callable<Integer> {
                 builder.seed(seed);
             }
             emulator = builder
+                    // Read-only, and on loopback unless --host says otherwise: a shell's view of what was sent.
+                    .serveJournal(true)
                     .realisticLimits(REALISTIC_LIMITS.equals(profile))
                     .operationTimings(timings())
                     .start();
@@ -205,6 +208,8 @@ public final class EmulatorCommand implements Callable<Integer> {
         out.println("  aws servicediscovery create-http-namespace --endpoint-url " + url + " --name demo.local");
         out.println("  aws servicediscovery get-operation --endpoint-url " + url + " --operation-id <operation-id>");
         printDiscoverInstancesHint(out, url);
+        out.println("Requests received (the last " + emulator.journal().capacity() + ", read-only JSON): curl "
+                + emulator.journalEndpoint().orElseThrow());
         String tool = JarCommand.current();
         String watch = "watch --endpoint-url " + url + " --region " + emulator.region() + " <operation-id>";
         out.println("Or watch an operation with this tool, in a shell with the exports above:");

@@ -14,6 +14,13 @@ import reactor.netty.DisposableServer;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClient;
+import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClientBuilder;
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
 import software.amazon.awssdk.services.servicediscovery.model.OperationTargetType;
 
@@ -37,18 +44,18 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationTargetTyp
  * <pre>{@code
  * try (CloudMapEmulator emulator = CloudMapEmulator.builder()
  *         .operationTimings(OperationTimings.instant())
- *         .start()) {
- *     ServiceDiscoveryAsyncClient client = ServiceDiscoveryAsyncClient.builder()
- *             .endpointOverride(emulator.endpoint())
- *             .region(Region.US_EAST_1)
- *             .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "y")))
- *             // DiscoverInstances carries the host prefix "data-": keep the SDK from prepending it to 127.0.0.1.
- *             .overrideConfiguration(o -> o.putAdvancedOption(
- *                     SdkAdvancedClientOption.DISABLE_HOST_PREFIX_INJECTION, true))
- *             .build();
+ *         .start();
+ *      ServiceDiscoveryAsyncClient client = emulator.clientBuilder().build()) {
  *     emulator.faults().throttleNext("GetOperation", 2);
  *     // ... use the client ...
+ *     emulator.verify(RequestPattern.action("GetOperation").throttled()).times(2);
  * }
+ * }</pre>
+ *
+ * <p>In a JUnit 5 test, {@code @CloudMapEmulatorTest} (package {@code junit}) does this for you:
+ * <pre>{@code
+ * @CloudMapEmulatorTest
+ * class MyTest { @Test void t(ServiceDiscoveryAsyncClient client, CloudMapEmulator emulator) { ... } }
  * }</pre>
  */
 public final class CloudMapEmulator implements AutoCloseable {
@@ -58,12 +65,15 @@ public final class CloudMapEmulator implements AutoCloseable {
     private final EmulatorState state;
     private final FaultInjector faults;
     private final RequestCounters counters;
+    private final RequestJournal journal;
     private final LoopResources loops;
     private final DisposableServer server;
     private final Sinks.Empty<Void> closing;
     private final URI endpoint;
     private final long seed;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final boolean realisticLimits;
+    private final boolean serveJournal;
 
     private CloudMapEmulator(Builder builder) {
         // A fixed default seed would hand out the same resource and operation IDs after every
@@ -71,13 +81,17 @@ public final class CloudMapEmulator implements AutoCloseable {
         this.seed = builder.seed != null ? builder.seed : new SecureRandom().nextLong();
         this.faults = new FaultInjector(builder.clock, seed);
         this.counters = new RequestCounters();
+        this.journal = new RequestJournal(builder.clock, builder.journalCapacity);
+        this.realisticLimits = builder.realisticLimits;
+        this.serveJournal = builder.serveJournal;
         if (builder.realisticLimits) {
             faults.realisticLimits();
         }
         this.state = new EmulatorState(builder.clock, builder.timings, faults, builder.accountId, builder.region,
                 seed);
         this.closing = Sinks.empty();
-        WireHandler handler = new WireHandler(new ActionDispatcher(state), faults, counters, closing.asMono());
+        WireHandler handler = new WireHandler(new ActionDispatcher(state), faults, counters, journal,
+                builder.serveJournal, closing.asMono());
         // Own event loops, so closing the emulator frees its threads and never touches the
         // Reactor Netty resources its users share.
         this.loops = LoopResources.create("cloudmap-emulator", 1, 2, true);
@@ -114,6 +128,24 @@ public final class CloudMapEmulator implements AutoCloseable {
         return endpoint;
     }
 
+    /**
+     * A client builder pointed at this emulator: its endpoint and Region, static test credentials
+     * (the emulator checks no signature), the SDK's Netty HTTP client, and DiscoverInstances' host
+     * prefix {@code data-} turned off (it would turn 127.0.0.1 into a host that does not resolve).
+     * Add what the test needs and {@code build()}; close the client before the emulator. Note that
+     * the SDK's {@code overrideConfiguration(Consumer)} replaces the override configuration as a
+     * whole: to add to it, start from {@code builder.overrideConfiguration().toBuilder()}.
+     */
+    public ServiceDiscoveryAsyncClientBuilder clientBuilder() {
+        return ServiceDiscoveryAsyncClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.of(state.region))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "test")))
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder())
+                .overrideConfiguration(o -> o.putAdvancedOption(SdkAdvancedClientOption.DISABLE_HOST_PREFIX_INJECTION,
+                        true));
+    }
+
     /** The live fault plan; changes apply to the next request. */
     public FaultInjector faults() {
         return faults;
@@ -122,6 +154,44 @@ public final class CloudMapEmulator implements AutoCloseable {
     /** Live request counts. */
     public RequestCounters counters() {
         return counters;
+    }
+
+    /**
+     * The requests received, with their answers: the last {@link RequestJournal#capacity()} of
+     * them ({@link Builder#journalCapacity(int)}).
+     */
+    public RequestJournal journal() {
+        return journal;
+    }
+
+    /**
+     * Assertions on the journaled requests that match {@code pattern}:
+     * {@code emulator.verify(RequestPattern.getOperation("op-1")).atMost(5)}. A failure is an
+     * {@link AssertionError} saying what was expected and what the journal holds.
+     */
+    public JournalVerification verify(RequestPattern pattern) {
+        return new JournalVerification(journal, pattern);
+    }
+
+    /**
+     * Returns the emulator to the state it started in, for the next test: no namespaces, services
+     * or operations, IDs and random faults drawn again from the seed, faults removed (the
+     * builder's {@link Builder#realisticLimits(boolean)} applied again), counters zero and the
+     * journal empty. Requests in flight meanwhile may see either state; hung requests stay hung.
+     */
+    public void reset() {
+        state.reset();
+        faults.reset();
+        if (realisticLimits) {
+            faults.realisticLimits();
+        }
+        counters.reset();
+        journal.clear();
+    }
+
+    /** Where a GET reads the journal as JSON, if {@link Builder#serveJournal(boolean)} turned it on, else empty. */
+    public Optional<URI> journalEndpoint() {
+        return serveJournal ? Optional.of(endpoint.resolve(WireHandler.JOURNAL_PATH)) : Optional.empty();
     }
 
     /**
@@ -221,6 +291,8 @@ public final class CloudMapEmulator implements AutoCloseable {
         private String accountId = "123456789012";
         private String region = "us-east-1";
         private boolean realisticLimits;
+        private int journalCapacity = RequestJournal.DEFAULT_CAPACITY;
+        private boolean serveJournal;
 
         private Builder() {
         }
@@ -292,6 +364,30 @@ public final class CloudMapEmulator implements AutoCloseable {
          */
         public Builder realisticLimits(boolean enabled) {
             this.realisticLimits = enabled;
+            return this;
+        }
+
+        /**
+         * How many requests the {@link #journal()} keeps; older ones are dropped and counted.
+         * Default {@value RequestJournal#DEFAULT_CAPACITY}; 0 keeps none.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder journalCapacity(int capacity) {
+            if (capacity < 0) {
+                throw new IllegalArgumentException("journalCapacity must be >= 0, got " + capacity);
+            }
+            this.journalCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * Answers a GET of {@code /_emulator/journal} with the journal as JSON, read-only (off by
+         * default; the command line's {@code emulator} turns it on). Anyone who reaches the port
+         * can read it, which on the default host 127.0.0.1 is this machine only.
+         */
+        public Builder serveJournal(boolean enabled) {
+            this.serveJournal = enabled;
             return this;
         }
 

@@ -41,13 +41,14 @@ final class EmulatorState {
 
     private final ReentrantLock lock = new ReentrantLock();
     /** IDs come from their own seeded source so that creating resources never shifts fault decisions. */
-    private final Random idRandom;
+    private Random idRandom;
     /** Orders DiscoverInstances answers; its own source, so discovering never shifts IDs or faults. */
-    private final Random discoveryRandom;
+    private Random discoveryRandom;
     private final List<OperationEntry> inFlight = new ArrayList<>();
     private final Map<String, OperationEntry> inFlightByKey = new HashMap<>();
     private final Map<String, OperationEntry> latestByRequest = new HashMap<>();
     private long seq;
+    private final long seed;
 
     EmulatorState(Clock clock, OperationTimings timings, FaultInjector faults, String accountId, String region,
                   long seed) {
@@ -56,8 +57,27 @@ final class EmulatorState {
         this.faults = faults;
         this.accountId = accountId;
         this.region = region;
+        this.seed = seed;
         this.idRandom = new Random(seed ^ 0x5DEECE66DL);
         this.discoveryRandom = new Random(seed ^ 0x2545F4914F6CDD1DL);
+    }
+
+    /** Forgets every resource and operation and draws IDs from the seed again, as at start. */
+    void reset() {
+        lock.lock();
+        try {
+            namespaces.clear();
+            services.clear();
+            operations.clear();
+            inFlight.clear();
+            inFlightByKey.clear();
+            latestByRequest.clear();
+            seq = 0;
+            idRandom = new Random(seed ^ 0x5DEECE66DL);
+            discoveryRandom = new Random(seed ^ 0x2545F4914F6CDD1DL);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Settles every operation that is due, then runs {@code action}, all under the state lock. */

@@ -42,13 +42,22 @@ final class WireHandler implements BiFunction<HttpServerRequest, HttpServerRespo
     private final ActionDispatcher dispatcher;
     private final FaultInjector faults;
     private final RequestCounters counters;
+    private final RequestJournal journal;
+    /** Whether GET {@value #JOURNAL_PATH} answers with the journal (the command line turns it on). */
+    private final boolean serveJournal;
     /** Completes when the emulator closes, so hung requests end with it. */
     private final Mono<Void> closing;
 
-    WireHandler(ActionDispatcher dispatcher, FaultInjector faults, RequestCounters counters, Mono<Void> closing) {
+    /** Where a GET reads the journal as JSON, when it is served: a path no AWS client sends to. */
+    static final String JOURNAL_PATH = "/_emulator/journal";
+
+    WireHandler(ActionDispatcher dispatcher, FaultInjector faults, RequestCounters counters, RequestJournal journal,
+            boolean serveJournal, Mono<Void> closing) {
         this.dispatcher = dispatcher;
         this.faults = faults;
         this.counters = counters;
+        this.journal = journal;
+        this.serveJournal = serveJournal;
         this.closing = closing;
     }
 
@@ -56,6 +65,9 @@ final class WireHandler implements BiFunction<HttpServerRequest, HttpServerRespo
     public Publisher<Void> apply(HttpServerRequest request, HttpServerResponse response) {
         response.header("x-amzn-RequestId", UUID.randomUUID().toString());
         try {
+            if (serveJournal && HttpMethod.GET.equals(request.method()) && JOURNAL_PATH.equals(pathOf(request.uri()))) {
+                return send(response, 200, JournalJson.write(mapper, journal));
+            }
             if (!HttpMethod.POST.equals(request.method())) {
                 return send(response, new CloudMapError("UnknownOperationException", 405,
                         "Cloud Map speaks AWS JSON 1.1: send POST / with X-Amz-Target: "
@@ -65,20 +77,26 @@ final class WireHandler implements BiFunction<HttpServerRequest, HttpServerRespo
             String target = request.requestHeaders().get("X-Amz-Target");
             // answer() counts every request that reaches it; this counts those refused before it
             // (too large, not implemented), so that each request naming a model operation counts once.
-            Runnable countRefusal = () -> dispatcher.modelOperation(target).ifPresent(a -> counters.record(a, null));
+            String userAgent = request.requestHeaders().get("User-Agent");
+            java.util.function.Consumer<Throwable> countRefusal = e -> dispatcher.modelOperation(target).ifPresent(a -> {
+                counters.record(a, null);
+                CloudMapError error = e instanceof CloudMapError c ? c : null;
+                journal.record(journal.arrive(a, null, userAgent), error == null ? 0 : error.status(),
+                        error == null ? null : error.type());
+            });
             try {
                 String length = request.requestHeaders().get("Content-Length");
                 if (length != null && parseLength(length) > MAX_BODY_BYTES) {
                     throw tooLarge();
                 }
                 String action = dispatcher.action(target);
-                counters.userAgent(action, request.requestHeaders().get("User-Agent"));
+                counters.userAgent(action, userAgent);
                 return readBody(request)
-                        .doOnError(e -> countRefusal.run())
-                        .flatMap(bytes -> answer(action, bytes, response))
+                        .doOnError(countRefusal)
+                        .flatMap(bytes -> answer(action, bytes, userAgent, response))
                         .onErrorResume(e -> answerFailure(response, e));
             } catch (CloudMapError e) {
-                countRefusal.run();
+                countRefusal.accept(e);
                 return send(response, e);
             }
         } catch (RuntimeException e) {
@@ -86,21 +104,26 @@ final class WireHandler implements BiFunction<HttpServerRequest, HttpServerRespo
         }
     }
 
-    private Mono<Void> answer(String action, byte[] bytes, HttpServerResponse response) {
+    private Mono<Void> answer(String action, byte[] bytes, String userAgent, HttpServerResponse response) {
         JsonNode body;
         try {
             body = parse(bytes);
         } catch (CloudMapError e) {
             counters.record(action, null);
+            journal.record(journal.arrive(action, null, userAgent), e.status(), e.type());
             return send(response, e);
         }
+        RequestJournal.Arrival arrival = journal.arrive(action, body, userAgent);
         counters.record(action, "GetOperation".equals(action) && body.path("OperationId").isTextual()
                 ? body.get("OperationId").asText() : null);
         FaultDecision decision = faults.decide(action);
         Mono<Void> outcome = switch (decision.kind()) {
-            case HANG -> closing.then(Mono.fromRunnable(() -> response.withConnection(c -> c.channel().close())));
+            case HANG -> Mono.fromRunnable(() -> journal.record(arrival, 0, null))
+                    .then(closing)
+                    .then(Mono.fromRunnable(() -> response.withConnection(c -> c.channel().close())));
             // SO_LINGER 0 makes close() send a TCP RST, so the client sees a reset, not a clean FIN.
             case RESET -> Mono.fromRunnable(() -> response.withConnection(c -> {
+                journal.record(arrival, 0, null);
                 c.channel().config().setOption(ChannelOption.SO_LINGER, 0);
                 c.channel().close();
             }));
@@ -109,9 +132,16 @@ final class WireHandler implements BiFunction<HttpServerRequest, HttpServerRespo
                 if ("ThrottlingException".equals(type) || "RequestLimitExceeded".equals(type)) {
                     counters.recordThrottled(action);
                 }
+                journal.record(arrival, decision.error().status(), type);
                 yield send(response, decision.error());
             }
             case NONE -> Mono.fromCallable(() -> dispatcher.dispatch(action, body))
+                    .doOnNext(result -> journal.record(arrival, 200, null))
+                    .doOnError(e -> {
+                        CloudMapError error = e instanceof CloudMapError c ? c : null;
+                        journal.record(arrival, error == null ? 500 : error.status(),
+                                error == null ? "InternalFailure" : error.type());
+                    })
                     .flatMap(result -> send(response, 200, result))
                     .onErrorResume(e -> answerFailure(response, e));
         };
@@ -221,6 +251,11 @@ final class WireHandler implements BiFunction<HttpServerRequest, HttpServerRespo
     private static CloudMapError tooLarge() {
         return new CloudMapError("RequestEntityTooLargeException", 413, "The request body exceeds the limit of "
                 + MAX_BODY_BYTES + " bytes");
+    }
+
+    private static String pathOf(String uri) {
+        int query = uri.indexOf('?');
+        return query < 0 ? uri : uri.substring(0, query);
     }
 
     private static long parseLength(String value) {

@@ -101,6 +101,27 @@ class EmulatorCommandIT {
     }
 
     @Test
+    void servesTheRequestsItReceivedAsReadOnlyJson() throws Exception {
+        URI endpoint = startEmulator();
+        URI journal = endpoint.resolve("/_emulator/journal");
+        assertThat(emulatorOut.toString()).contains("read-only JSON): curl " + journal);
+        String operationId = createNamespace("journal.local");
+        client.getOperation(r -> r.operationId(operationId)).get(10, TimeUnit.SECONDS);
+
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> got = http.send(java.net.http.HttpRequest.newBuilder(journal).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(got.statusCode()).isEqualTo(200);
+        assertThat(got.headers().firstValue("Content-Type")).hasValue("application/x-amz-json-1.1");
+        assertThat(got.body()).contains("\"action\":\"CreateHttpNamespace\"",
+                "\"action\":\"GetOperation\",\"operationId\":\"" + operationId + "\"", "\"dropped\":0");
+        java.net.http.HttpResponse<String> posted = http.send(java.net.http.HttpRequest.newBuilder(journal)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(posted.statusCode()).as("a POST is a Cloud Map call without X-Amz-Target, not a write").isEqualTo(400);
+    }
+
+    @Test
     void withoutASeedItDrawsOneAndPrintsItSoIdsDifferAfterARestart() throws Exception {
         startEmulator();
         Matcher seed = Pattern.compile(", seed (-?\\d+), ").matcher(emulatorOut.toString());

@@ -6,21 +6,19 @@ import static software.amazon.awssdk.services.servicediscovery.model.OperationSt
 import io.github.cloudmap.watcher.OperationWatcher;
 import io.github.cloudmap.watcher.emulator.CloudMapEmulator;
 import io.github.cloudmap.watcher.emulator.OperationTimings;
+import io.github.cloudmap.watcher.junit.CloudMapEmulatorExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClient;
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
-import software.amazon.awssdk.services.servicediscovery.model.OperationTargetType;
 import software.amazon.awssdk.services.servicediscovery.model.OperationType;
 import software.amazon.awssdk.services.servicediscovery.model.RegisterInstanceResponse;
 
@@ -31,38 +29,24 @@ import software.amazon.awssdk.services.servicediscovery.model.RegisterInstanceRe
  * operation that finishes after 1 s is seen within seconds only if a sweep wakes its watch.
  * Real time; every wait is bounded.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CoalescedPollingIT {
 
     private static final Duration BOUND = Duration.ofSeconds(20);
     private static final int WATCHES = 5;
 
+    /** The SDK's default client settings: the watcher's requests switch SDK retries off themselves. */
+    @RegisterExtension
+    static final CloudMapEmulatorExtension CLOUD_MAP = E2eClients.emulator(OperationTimings.instant()
+                    .with(OperationType.REGISTER_INSTANCE, Duration.ofMillis(300), Duration.ofMillis(700)))
+            .build();
+
     private CloudMapEmulator emulator;
     private ServiceDiscoveryAsyncClient client;
     private String serviceId;
 
-    @BeforeAll
-    void start() {
-        emulator = CloudMapEmulator.builder()
-                .operationTimings(OperationTimings.instant()
-                        .with(OperationType.REGISTER_INSTANCE, Duration.ofMillis(300), Duration.ofMillis(700))
-                        .with(OperationType.CREATE_NAMESPACE, Duration.ZERO, Duration.ZERO))
-                .start();
-        // The SDK's default client settings: the watcher's requests switch SDK retries off themselves.
-        client = E2eClients.builder(emulator)
-                .build();
-        Operation namespace = OperationWatcher.builder(client).pollInterval(Duration.ofMillis(50), Duration.ofMillis(200))
-                .build().submitAndAwait(Mono.fromFuture(() -> client.createHttpNamespace(b -> b.name("coalesced-"
-                        + UUID.randomUUID()))).map(r -> r.operationId()))
-                .block(BOUND);
-        String namespaceId = namespace.targets().get(OperationTargetType.NAMESPACE);
-        serviceId = client.createService(b -> b.name("web").namespaceId(namespaceId)).join().service().id();
-    }
-
-    @AfterAll
-    void stop() {
-        client.close();
-        emulator.close();
+    @BeforeEach
+    void newService() {
+        serviceId = E2eClients.newService(client);
     }
 
     @Test

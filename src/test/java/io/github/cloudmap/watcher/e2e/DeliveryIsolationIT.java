@@ -3,8 +3,8 @@ package io.github.cloudmap.watcher.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.cloudmap.watcher.OperationWatcher;
-import io.github.cloudmap.watcher.emulator.CloudMapEmulator;
 import io.github.cloudmap.watcher.emulator.OperationTimings;
+import io.github.cloudmap.watcher.junit.CloudMapEmulatorExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,18 +13,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClient;
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
 import software.amazon.awssdk.services.servicediscovery.model.OperationStatus;
-import software.amazon.awssdk.services.servicediscovery.model.OperationTargetType;
 import software.amazon.awssdk.services.servicediscovery.model.OperationType;
 
 /**
@@ -32,39 +28,24 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationType;
  * response threads, and a subscriber that blocks does not hold up another watch of the same
  * operation. Real time, scaled down; every wait is bounded, none is a sleep.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeliveryIsolationIT {
 
     private static final Duration BOUND = Duration.ofSeconds(20);
 
-    private CloudMapEmulator emulator;
+    @RegisterExtension
+    static final CloudMapEmulatorExtension CLOUD_MAP = E2eClients.emulator(OperationTimings.instant()
+                    .with(OperationType.REGISTER_INSTANCE, Duration.ofMillis(300), Duration.ofMillis(300)))
+            .client(E2eClients.NO_SDK_RETRIES)
+            .watcher(w -> w.pollInterval(Duration.ofMillis(50), Duration.ofMillis(200)))
+            .build();
+
     private ServiceDiscoveryAsyncClient client;
     private OperationWatcher watcher;
     private String serviceId;
 
-    @BeforeAll
-    void start() {
-        emulator = CloudMapEmulator.builder()
-                .operationTimings(OperationTimings.instant()
-                        .with(OperationType.REGISTER_INSTANCE, Duration.ofMillis(300), Duration.ofMillis(300))
-                        .with(OperationType.CREATE_NAMESPACE, Duration.ZERO, Duration.ZERO))
-                .start();
-        client = E2eClients.builder(emulator)
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
-                .build();
-        watcher = OperationWatcher.builder(client).pollInterval(Duration.ofMillis(50), Duration.ofMillis(200)).build();
-        Operation namespace = watcher.submitAndAwait(Mono.fromFuture(
-                        () -> client.createHttpNamespace(b -> b.name("delivery-" + UUID.randomUUID())))
-                        .map(r -> r.operationId()))
-                .block(BOUND);
-        String namespaceId = namespace.targets().get(OperationTargetType.NAMESPACE);
-        serviceId = client.createService(b -> b.name("web").namespaceId(namespaceId)).join().service().id();
-    }
-
-    @AfterAll
-    void stop() {
-        client.close();
-        emulator.close();
+    @BeforeEach
+    void newService() {
+        serviceId = E2eClients.newService(client);
     }
 
     private String register() {

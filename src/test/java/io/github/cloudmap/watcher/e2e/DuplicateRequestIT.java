@@ -4,20 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.cloudmap.watcher.OperationWatcher;
 import io.github.cloudmap.watcher.WatchListener;
-import io.github.cloudmap.watcher.emulator.CloudMapEmulator;
 import io.github.cloudmap.watcher.emulator.OperationTimings;
+import io.github.cloudmap.watcher.junit.CloudMapEmulatorExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClient;
 import software.amazon.awssdk.services.servicediscovery.model.DuplicateRequestException;
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
@@ -30,29 +26,16 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationType;
  * it in) is followed to the end of the operation already doing the work, over real HTTP.
  */
 @Timeout(60)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DuplicateRequestIT {
 
-    private CloudMapEmulator emulator;
+    @RegisterExtension
+    static final CloudMapEmulatorExtension CLOUD_MAP = E2eClients.emulator(OperationTimings.instant()
+                    .with(OperationType.CREATE_NAMESPACE, Duration.ofMillis(800), Duration.ofMillis(800))
+                    .with(OperationType.DEREGISTER_INSTANCE, Duration.ofMillis(800), Duration.ofMillis(800)))
+            .client(E2eClients.NO_SDK_RETRIES)
+            .build();
+
     private ServiceDiscoveryAsyncClient client;
-
-    @BeforeAll
-    void start() {
-        emulator = CloudMapEmulator.builder()
-                .operationTimings(OperationTimings.instant()
-                        .with(OperationType.CREATE_NAMESPACE, Duration.ofMillis(800), Duration.ofMillis(800))
-                        .with(OperationType.DEREGISTER_INSTANCE, Duration.ofMillis(800), Duration.ofMillis(800)))
-                .start();
-        client = E2eClients.builder(emulator)
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
-                .build();
-    }
-
-    @AfterAll
-    void stop() {
-        client.close();
-        emulator.close();
-    }
 
     @Test
     void aSecondCreateOfARunningNamespaceCreationFollowsTheFirstOperation() throws Exception {

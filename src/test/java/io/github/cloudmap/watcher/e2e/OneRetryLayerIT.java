@@ -6,14 +6,12 @@ import io.github.cloudmap.watcher.CountingListener;
 import io.github.cloudmap.watcher.OperationWatcher;
 import io.github.cloudmap.watcher.emulator.CloudMapEmulator;
 import io.github.cloudmap.watcher.emulator.OperationTimings;
+import io.github.cloudmap.watcher.junit.CloudMapEmulatorExtension;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClient;
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
 import software.amazon.awssdk.services.servicediscovery.model.OperationType;
@@ -23,30 +21,18 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationType;
  * SDK's defaults (whose retry strategy sends a throttled request 4 times), a throttled poll
  * reaches the emulator exactly once, marked in its User-Agent.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OneRetryLayerIT {
 
     private static final Duration BOUND = Duration.ofSeconds(30);
 
+    /** The SDK's defaults for the client: no retry strategy set here. */
+    @RegisterExtension
+    static final CloudMapEmulatorExtension CLOUD_MAP = E2eClients.emulator(OperationTimings.instant()
+                    .with(OperationType.CREATE_NAMESPACE, Duration.ofMillis(200), Duration.ofMillis(200)))
+            .build();
+
     private CloudMapEmulator emulator;
     private ServiceDiscoveryAsyncClient client;
-
-    @BeforeAll
-    void start() {
-        emulator = CloudMapEmulator.builder()
-                .operationTimings(OperationTimings.instant()
-                        .with(OperationType.CREATE_NAMESPACE, Duration.ofMillis(200), Duration.ofMillis(200)))
-                .start();
-        // The SDK's defaults: no retry strategy set here.
-        client = E2eClients.builder(emulator)
-                .build();
-    }
-
-    @AfterAll
-    void stop() {
-        client.close();
-        emulator.close();
-    }
 
     @Test
     void aThrottledPollReachesTheServiceOnceAndCarriesTheMarker() {

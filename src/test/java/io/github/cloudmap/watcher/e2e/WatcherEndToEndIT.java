@@ -13,26 +13,23 @@ import io.github.cloudmap.watcher.OperationWatcherBuilder;
 import io.github.cloudmap.watcher.WatchListener;
 import io.github.cloudmap.watcher.emulator.CloudMapEmulator;
 import io.github.cloudmap.watcher.emulator.OperationTimings;
+import io.github.cloudmap.watcher.junit.CloudMapEmulatorExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClient;
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
 import software.amazon.awssdk.services.servicediscovery.model.OperationNotFoundException;
 import software.amazon.awssdk.services.servicediscovery.model.OperationStatus;
-import software.amazon.awssdk.services.servicediscovery.model.OperationTargetType;
 import software.amazon.awssdk.services.servicediscovery.model.OperationType;
 import software.amazon.awssdk.services.servicediscovery.model.RegisterInstanceResponse;
 
@@ -40,49 +37,29 @@ import software.amazon.awssdk.services.servicediscovery.model.RegisterInstanceRe
  * The watcher's rules end to end: the real SDK async client with its Netty HTTP client, over
  * loopback HTTP, against the embedded emulator. Real time, scaled down; every wait is bounded.
  * One emulator and one client serve the whole class (starting and stopping Netty takes
- * seconds); each test resets the faults and counters and uses an instance of its own.
+ * seconds); the extension resets it before each test, which then makes a service of its own.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WatcherEndToEndIT {
 
     private static final Duration BOUND = Duration.ofSeconds(20);
+
+    @RegisterExtension
+    static final CloudMapEmulatorExtension CLOUD_MAP = E2eClients.emulator(OperationTimings.instant()
+                    .with(OperationType.REGISTER_INSTANCE, Duration.ofMillis(300), Duration.ofMillis(300)))
+            .client(c -> c.overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                    .apiCallAttemptTimeout(Duration.ofSeconds(10))))
+            .build();
 
     private CloudMapEmulator emulator;
     private ServiceDiscoveryAsyncClient client;
     private final CountingListener listener = new CountingListener();
     private String serviceId;
 
-    @BeforeAll
-    void start() {
-        emulator = CloudMapEmulator.builder()
-                .operationTimings(OperationTimings.instant()
-                        .with(OperationType.REGISTER_INSTANCE, Duration.ofMillis(300), Duration.ofMillis(300))
-                        .with(OperationType.CREATE_NAMESPACE, Duration.ZERO, Duration.ZERO))
-                .start();
-        client = E2eClients.builder(emulator)
-                // The watcher is the one retry layer (docs/configuration.md: "Retries on retries").
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
-                        .apiCallAttemptTimeout(Duration.ofSeconds(10)))
-                .build();
-        Operation namespace = watcher().build().submitAndAwait(
-                Mono.fromFuture(() -> client.createHttpNamespace(b -> b.name("e2e-" + UUID.randomUUID())))
-                        .map(r -> r.operationId()))
-                .block(BOUND);
-        String namespaceId = namespace.targets().get(OperationTargetType.NAMESPACE);
-        serviceId = client.createService(b -> b.name("web").namespaceId(namespaceId)).join().service().id();
-    }
-
+    /** The extension has reset the emulator: a service of this test's own. */
     @BeforeEach
-    void resetFaultsAndCounters() {
-        emulator.faults().reset();
-        emulator.counters().reset();
+    void newService() {
         listener.reset();
-    }
-
-    @AfterAll
-    void stop() {
-        client.close();
-        emulator.close();
+        serviceId = E2eClients.newService(client);
     }
 
     private OperationWatcherBuilder watcher() {

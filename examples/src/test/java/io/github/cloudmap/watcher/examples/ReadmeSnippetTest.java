@@ -10,17 +10,18 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's StepVerifier example is {@link ReadmeStepVerifierTest} word for word (less the
- * package line and the class Javadoc): an edit to one without the other fails the build.
+ * The StepVerifier example of docs/testing.md is {@link ReadmeStepVerifierTest} word for word
+ * (less the package line and the class Javadoc), and the README's testing lines are the class the
+ * emulator-in-tests consumer build runs: an edit to one without the other fails the build.
  */
 class ReadmeSnippetTest {
 
     @Test
-    void theReadmeExampleIsTheTestTheBuildRuns() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
+    void theStepVerifierExampleIsTheTestTheBuildRuns() throws IOException {
+        String readme = Files.readString(Path.of("docs/testing.md"));
         Matcher block = Pattern.compile("```java\\n(import static[^`]*?class ReadmeStepVerifierTest[^`]*?)```")
                 .matcher(readme);
-        assertThat(block.find()).as("README.md has the ReadmeStepVerifierTest example").isTrue();
+        assertThat(block.find()).as("docs/testing.md has the ReadmeStepVerifierTest example").isTrue();
 
         String source = Files.readString(Path.of(
                 "examples/src/test/java/io/github/cloudmap/watcher/examples/ReadmeStepVerifierTest.java"));
@@ -28,5 +29,15 @@ class ReadmeSnippetTest {
                 .replaceFirst("(?m)^package [^;]+;\\n\\n", "")
                 .replaceFirst("(?m)^/\\*\\*.*\\*/\\n", "");
         assertThat(block.group(1)).isEqualTo(comparable);
+    }
+
+    @Test
+    void theReadmesTestingLinesAreTheConsumerBuildsTest() throws IOException {
+        String source = Files.readString(Path.of(
+                "src/it/emulator-in-tests/src/test/java/example/ReadmeEmulatorTest.java"));
+        String lines = source.substring(source.indexOf("@CloudMapEmulatorTest("));
+        for (String doc : new String[] {"README.md", "docs/testing.md"}) {
+            assertThat(Files.readString(Path.of(doc))).as(doc).contains("```java\n" + lines + "```");
+        }
     }
 }
