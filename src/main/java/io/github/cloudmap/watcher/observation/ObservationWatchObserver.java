@@ -102,8 +102,17 @@ public final class ObservationWatchObserver implements WatchObserver {
         PollContext context = new PollContext(operationId, ownerAccount, first == null ? null : first.context, others);
         Observation observation = WatcherObservationDocumentation.POLL
                 .observation(pollConvention, DefaultPollObservationConvention.INSTANCE, () -> context, registry)
-                .parentObservation(first == null ? null : first.observation)
-                .start();
+                .parentObservation(first == null ? null : first.observation);
+        if (first == null) {
+            observation.start();
+        } else {
+            // Started in the watch's scope: Micrometer Tracing prefers a span current on the thread
+            // to the parent observation's (the first poll runs on the subscribing thread, where
+            // automatic context propagation has made the caller's span current).
+            try (Observation.Scope scope = first.observation.openScope()) {
+                observation.start();
+            }
+        }
         return new PollHandle(observation, context, scheduler, watches.size() > 1 ? watches.subList(1, watches.size()) : List.of());
     }
 
@@ -270,7 +279,8 @@ public final class ObservationWatchObserver implements WatchObserver {
         @Override
         public void permitted() {
             permittedNanos = WatchEngine.nanoTime(scheduler);
-            observation.event(WatcherObservationDocumentation.Events.PERMIT);
+            // A new event each time: an event made once would carry the time it was made.
+            observation.event(Observation.Event.of(WatcherObservationDocumentation.Events.PERMIT.getName()));
         }
 
         @Override
