@@ -82,6 +82,11 @@ public final class ObservationWatchObserver implements WatchObserver {
 
     @Override
     public Watch watch(String ownerAccount, ContextView subscriber, Scheduler scheduler) {
+        // A registry without handlers (or ObservationRegistry.NOOP) records nothing: skip the
+        // contexts and operators too, so a no-op registry costs what no registry costs.
+        if (registry.isNoop()) {
+            return Watch.NONE;
+        }
         WatchContext context = new WatchContext(ownerAccount);
         Observation observation = WatcherObservationDocumentation.WATCH
                 .observation(watchConvention, DefaultWatchObservationConvention.INSTANCE, () -> context, registry)
@@ -92,6 +97,9 @@ public final class ObservationWatchObserver implements WatchObserver {
 
     @Override
     public Poll poll(String operationId, String ownerAccount, Scheduler scheduler) {
+        if (registry.isNoop()) {
+            return Poll.NONE;
+        }
         List<WatchHandle> watches = loops.getOrDefault(new LoopKey(operationId, ownerAccount), List.of());
         WatchHandle first = watches.isEmpty() ? null : watches.get(0);
         List<WatchContext> others = new ArrayList<>(Math.max(0, watches.size() - 1));
@@ -118,6 +126,9 @@ public final class ObservationWatchObserver implements WatchObserver {
 
     @Override
     public Flux<Operation> submission(Flux<Operation> attempts, String ownerAccount, IntSupplier submissions) {
+        if (registry.isNoop()) {
+            return attempts;
+        }
         return Flux.deferContextual(subscriber -> {
             SubmissionContext context = new SubmissionContext(ownerAccount);
             Observation observation = WatcherObservationDocumentation.SUBMISSION

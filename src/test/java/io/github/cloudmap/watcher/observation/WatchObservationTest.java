@@ -283,6 +283,25 @@ class WatchObservationTest {
         assertThat(recorded.named(WATCH, WatchContext.class)).isEmpty();
     }
 
+    @Test
+    void aRegistryWithoutHandlersGetsNoObservationAndTheWatchRunsAsWithoutOne() {
+        client.script("op-1").pending().success();
+        io.micrometer.observation.ObservationRegistry noop = io.micrometer.observation.ObservationRegistry.create();
+        OperationWatcher watcher = OperationWatcher.builder(client).scheduler(clock).jitter(0)
+                .pollBudget(RequestBudget.unlimited()).observationRegistry(noop).build();
+
+        List<Operation> seen = watch(watcher, "op-1", Duration.ofSeconds(2));
+
+        assertThat(seen).extracting(Operation::statusAsString).containsExactly("PENDING", "SUCCESS");
+        // Whether to observe is decided per watch: a handler added later is heard from the next watch on.
+        RecordingHandler later = new RecordingHandler();
+        noop.observationConfig().observationHandler(later);
+        client.script("op-2").success();
+        watch(watcher, "op-2", Duration.ofSeconds(1));
+        assertThat(later.named(WATCH, WatchContext.class)).extracting(WatchContext::getOperationId).containsExactly("op-2");
+        assertThat(later.named(POLL, PollContext.class)).hasSize(1);
+    }
+
     /** Answers GetOperation from a delegate, {@code delay} later on the virtual clock. */
     static class AnswersLate implements ServiceDiscoveryAsyncClient {
         private final ServiceDiscoveryAsyncClient delegate;
