@@ -24,7 +24,7 @@ final class TraceSvg {
         long start = spans.stream().mapToLong(SpanData::getStartEpochNanos).min().orElse(0);
         long end = spans.stream().mapToLong(SpanData::getEndEpochNanos).max().orElse(1);
         double scale = BAR / (double) Math.max(1, end - start);
-        int height = 40 + ROW * spans.size() + 30;
+        int height = 40 + ROW * spans.size() + 46;
         StringBuilder svg = new StringBuilder();
         svg.append(String.format(Locale.ROOT,
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">%n",
@@ -56,9 +56,11 @@ final class TraceSvg {
             y += ROW;
         }
         svg.append(String.format(Locale.ROOT,
-                "<text x=\"10\" y=\"%d\" fill=\"#555\">server span (blue), watch (green), GetOperation polls (red; "
-                        + "light part: wait for the rate budget's permit, dark: on the wire). Drawn by TraceTest.</text>%n",
-                y + 16));
+                "<text x=\"10\" y=\"%d\" fill=\"#555\">Server span (blue), watch (green), GetOperation polls (red: "
+                        + "light for the wait for a rate-budget permit, dark on the wire).</text>%n", y + 16));
+        svg.append(String.format(Locale.ROOT,
+                "<text x=\"10\" y=\"%d\" fill=\"#555\">Drawn by TraceTest in the spring-boot-webflux consumer build "
+                        + "from the spans it asserts.</text>%n", y + 32));
         svg.append("</svg>\n");
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.writeString(file, svg.toString());
