@@ -14,7 +14,7 @@ import java.util.Locale;
  */
 final class TraceSvg {
 
-    private static final int LABEL = 230;
+    private static final int LABEL = 290;
     private static final int BAR = 620;
     private static final int ROW = 22;
 
