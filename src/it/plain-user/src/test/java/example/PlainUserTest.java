@@ -108,7 +108,10 @@ class PlainUserTest {
                 "reactor.netty.http.server.HttpServer",
                 "com.fasterxml.jackson.databind.ObjectMapper",
                 "picocli.CommandLine",
-                "io.micrometer.core.instrument.MeterRegistry")) {
+                "io.micrometer.core.instrument.MeterRegistry",
+                // observations are optional too: the watches below run with no Micrometer at all,
+                // which is the proof that the core never loads an Observation type without a registry
+                "io.micrometer.observation.ObservationRegistry")) {
             assertThrows(ClassNotFoundException.class, () -> Class.forName(absent),
                     absent + " must not reach a plain user's classpath");
         }

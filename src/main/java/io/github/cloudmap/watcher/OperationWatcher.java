@@ -2,6 +2,7 @@ package io.github.cloudmap.watcher;
 
 import io.github.cloudmap.watcher.internal.Arguments;
 import io.github.cloudmap.watcher.internal.WatchEngine;
+import io.github.cloudmap.watcher.internal.WatchObserver;
 import io.github.cloudmap.watcher.internal.WatchSettings;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
@@ -84,8 +85,12 @@ public final class OperationWatcher {
     private final WatchEngine engine;
 
     OperationWatcher(WatchSettings settings) {
+        this(settings, WatchObserver.NONE);
+    }
+
+    OperationWatcher(WatchSettings settings, WatchObserver observer) {
         this.settings = settings;
-        this.engine = new WatchEngine(settings);
+        this.engine = new WatchEngine(settings, observer);
     }
 
     /**

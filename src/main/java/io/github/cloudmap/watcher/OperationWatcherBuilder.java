@@ -2,6 +2,12 @@ package io.github.cloudmap.watcher;
 
 import io.github.cloudmap.watcher.internal.Arguments;
 import io.github.cloudmap.watcher.internal.WatchEngine;
+import io.github.cloudmap.watcher.internal.WatchObserver;
+import io.github.cloudmap.watcher.observation.ObservationWatchObserver;
+import io.github.cloudmap.watcher.observation.PollObservationConvention;
+import io.github.cloudmap.watcher.observation.SubmissionObservationConvention;
+import io.github.cloudmap.watcher.observation.WatchObservationConvention;
+import io.micrometer.observation.ObservationRegistry;
 import io.github.cloudmap.watcher.internal.WatchSettings;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
@@ -97,6 +103,15 @@ public final class OperationWatcherBuilder {
     private WatchListener listener = WatchListener.NONE;
     private Supplier<? extends Scheduler> deliveryScheduler;
     private Duration sweepInterval;
+    /*
+     * Micrometer types, optional: a field's type is not loaded with the class, and each is only
+     * ever read into a value of its own type, so the verifier loads none of them either; only
+     * ObservationWatchObserver, called when a registry was set, loads Micrometer.
+     */
+    private ObservationRegistry observationRegistry;
+    private WatchObservationConvention watchConvention;
+    private PollObservationConvention pollConvention;
+    private SubmissionObservationConvention submissionConvention;
 
     OperationWatcherBuilder(ServiceDiscoveryAsyncClient client) {
         this.client = Objects.requireNonNull(client, "client must not be null");
@@ -407,6 +422,64 @@ public final class OperationWatcherBuilder {
     }
 
     /**
+     * Records a Micrometer {@code Observation} for every watch ({@code cloudmap.watcher.watch}),
+     * every GetOperation request ({@code cloudmap.watcher.poll}) and every {@code submitAndWatch}
+     * ({@code cloudmap.watcher.submission}), so that with Micrometer Tracing each wait shows in the
+     * caller's trace: a watch is a child of the observation current where it is subscribed (the
+     * Reactor context's, else the registry's), its polls are children of the watch. Default: none,
+     * and then nothing is recorded and no Micrometer class is loaded. Needs
+     * {@code io.micrometer:micrometer-observation} (an optional dependency). The names, keys and
+     * how a shared poll loop shows in each watch's trace: {@code docs/observability.md}.
+     *
+     * <pre>{@code
+     * OperationWatcher watcher = OperationWatcher.builder(client)
+     *     .observationRegistry(observationRegistry)
+     *     .build();
+     * }</pre>
+     *
+     * @throws NullPointerException if {@code registry} is null
+     */
+    public OperationWatcherBuilder observationRegistry(ObservationRegistry registry) {
+        this.observationRegistry = Objects.requireNonNull(registry, "observationRegistry must not be null");
+        return this;
+    }
+
+    /**
+     * Replaces the default names and keys of the {@code cloudmap.watcher.watch} observation
+     * ({@link io.github.cloudmap.watcher.observation.DefaultWatchObservationConvention}); a
+     * {@code GlobalObservationConvention} registered on the registry replaces it too. Only used
+     * with an {@link #observationRegistry(ObservationRegistry) observationRegistry}.
+     *
+     * @throws NullPointerException if {@code convention} is null
+     */
+    public OperationWatcherBuilder observationConvention(WatchObservationConvention convention) {
+        this.watchConvention = Objects.requireNonNull(convention, "convention must not be null");
+        return this;
+    }
+
+    /**
+     * Replaces the default names and keys of the {@code cloudmap.watcher.poll} observation
+     * ({@link io.github.cloudmap.watcher.observation.DefaultPollObservationConvention}).
+     *
+     * @throws NullPointerException if {@code convention} is null
+     */
+    public OperationWatcherBuilder observationConvention(PollObservationConvention convention) {
+        this.pollConvention = Objects.requireNonNull(convention, "convention must not be null");
+        return this;
+    }
+
+    /**
+     * Replaces the default names and keys of the {@code cloudmap.watcher.submission} observation
+     * ({@link io.github.cloudmap.watcher.observation.DefaultSubmissionObservationConvention}).
+     *
+     * @throws NullPointerException if {@code convention} is null
+     */
+    public OperationWatcherBuilder observationConvention(SubmissionObservationConvention convention) {
+        this.submissionConvention = Objects.requireNonNull(convention, "convention must not be null");
+        return this;
+    }
+
+    /**
      * Turns on coalesced polling (off by default): while this watcher has operations to wait for,
      * one ListOperations sweep every {@code sweepInterval} looks for operations of the account
      * that changed, and a watch whose operation shows a later status polls GetOperation at once
@@ -459,6 +532,9 @@ public final class OperationWatcherBuilder {
         Duration max = maxInterval != null ? maxInterval : min(DEFAULT_MAX_POLL_INTERVAL, timeout);
         Duration initial = initialInterval != null ? initialInterval : min(DEFAULT_INITIAL_POLL_INTERVAL, max);
         Duration grace = notFoundGrace != null ? notFoundGrace : min(DEFAULT_NOT_FOUND_GRACE, timeout);
+        WatchObserver observer = observationRegistry == null ? WatchObserver.NONE
+                : ObservationWatchObserver.create(observationRegistry, watchConvention, pollConvention,
+                        submissionConvention);
         return new OperationWatcher(new WatchSettings(client, initial, max, multiplier,
                 throttleMultiplier, jitter, random, timeout, overallTimeout, scheduler, grace, transientRetry,
                 resubmission,
@@ -466,7 +542,7 @@ public final class OperationWatcherBuilder {
                 submissionBudget != null ? submissionBudget : WatchEngine.defaultSubmissionBudget(client),
                 listener, deliveryScheduler,
                 sweepInterval,
-                sweepInterval != null ? WatchEngine.defaultListBudget(client) : null));
+                sweepInterval != null ? WatchEngine.defaultListBudget(client) : null), observer);
     }
 
     private static Duration min(Duration a, Duration b) {

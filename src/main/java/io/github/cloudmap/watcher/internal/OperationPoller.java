@@ -38,11 +38,18 @@ final class OperationPoller {
 
     private final WatchSettings settings;
     private final LoopRegistry loops;
+    /** Hears each watch for tracing; {@link WatchObserver#NONE} without an ObservationRegistry. */
+    private final WatchObserver observer;
 
     OperationPoller(WatchSettings settings) {
+        this(settings, WatchObserver.NONE);
+    }
+
+    OperationPoller(WatchSettings settings, WatchObserver observer) {
         this.settings = settings;
-        PollLoop pollLoop = new PollLoop(settings);
+        PollLoop pollLoop = new PollLoop(settings, observer);
         this.loops = new LoopRegistry(pollLoop::statuses);
+        this.observer = observer;
     }
 
     /**
@@ -53,20 +60,22 @@ final class OperationPoller {
      * @param ownerAccount the account that owns a shared namespace, or null
      */
     Flux<Operation> watch(Mono<String> operationId, String ownerAccount) {
-        return Flux.defer(() -> {
+        return Flux.deferContextual(subscriber -> {
             Scheduler scheduler = settings.scheduler().get();
             WatchState state = new WatchState(scheduler.now(TimeUnit.NANOSECONDS));
+            WatchObserver.Watch observed = observer.watch(ownerAccount, subscriber, scheduler);
             Flux<Operation> statuses = operationId
                     .switchIfEmpty(Mono.error(() -> new IllegalStateException(
                             "The submission completed without an OperationId")))
                     .flatMapMany(id -> {
                         state.operationId = id;
+                        observed.operationId(id);
                         return loops.statuses(id, ownerAccount);
                     })
                     .doOnNext(operation -> state.lastObserved = operation);
             // The deadline sits before the hand-over: it bounds how long the operation takes to
             // report, not how long the subscriber takes to consume what it was given.
-            return withDeadline(statuses, state, scheduler)
+            return observed.observe(withDeadline(statuses, state, scheduler))
                     .publishOn(deliveryScheduler(scheduler), DELIVERY_PREFETCH);
         });
     }

@@ -28,10 +28,17 @@ final class PollLoop {
     private final WatchSettings settings;
     /** Wakes loops early from ListOperations sweeps; null unless coalesced polling is on. */
     private final SweepCoordinator coordinator;
+    /** Hears each request for tracing; {@link WatchObserver#NONE} without an ObservationRegistry. */
+    private final WatchObserver observer;
 
     PollLoop(WatchSettings settings) {
+        this(settings, WatchObserver.NONE);
+    }
+
+    PollLoop(WatchSettings settings, WatchObserver observer) {
         this.settings = settings;
         this.coordinator = settings.sweepInterval() != null ? new SweepCoordinator(settings) : null;
+        this.observer = observer;
     }
 
     /** The coalesced-polling coordinator, or null when it is off; for tests. */
@@ -83,13 +90,15 @@ final class PollLoop {
         // takes no permit.
         Mono<GetOperationResponse> budgeted = Mono.defer(() -> {
             long askedNanos = scheduler.now(TimeUnit.NANOSECONDS);
-            return budget.acquire(scheduler).flatMap(permit -> {
+            WatchObserver.Poll poll = observer.poll(operationId, request.ownerAccount(), scheduler);
+            return poll.observe(budget.acquire(scheduler).flatMap(permit -> {
+                poll.permitted();
                 long waited = scheduler.now(TimeUnit.NANOSECONDS) - askedNanos;
                 if (waited > 0) {
                     settings.listener().onBudgetWait(operationId, Duration.ofNanos(waited));
                 }
-                return send(request, permit);
-            });
+                return send(request, permit, poll);
+            }));
         });
         return ResilienceRetry.retry(
                 budgeted.map(GetOperationResponse::operation).onErrorMap(FailureClassifier::unwrap),
@@ -99,11 +108,12 @@ final class PollLoop {
     }
 
     /** Sends one request under {@code permit} and reports how it went, exactly once. */
-    private Mono<GetOperationResponse> send(GetOperationRequest request, RequestBudget.Permit permit) {
+    private Mono<GetOperationResponse> send(GetOperationRequest request, RequestBudget.Permit permit,
+            WatchObserver.Poll poll) {
         settings.listener().onPoll(request.operationId());
         // fromFuture(Supplier) sends a new request per subscription (so retries resend),
         // and cancelling the Mono cancels the SDK future, which aborts the HTTP request.
-        return Mono.fromFuture(() -> settings.client().getOperation(request))
+        return Mono.fromFuture(() -> poll.send(() -> settings.client().getOperation(request)))
                 .doOnSuccess(response -> permit.onAnswered())
                 .doOnError(error -> {
                     if (FailureClassifier.classify(error) == FailureClassifier.Kind.THROTTLED) {

@@ -33,10 +33,17 @@ final class Resubmitter {
 
     private final WatchSettings settings;
     private final OperationPoller poller;
+    /** Hears each submitAndWatch for tracing; {@link WatchObserver#NONE} without an ObservationRegistry. */
+    private final WatchObserver observer;
 
     Resubmitter(WatchSettings settings, OperationPoller poller) {
+        this(settings, poller, WatchObserver.NONE);
+    }
+
+    Resubmitter(WatchSettings settings, OperationPoller poller, WatchObserver observer) {
         this.settings = settings;
         this.poller = poller;
+        this.observer = observer;
     }
 
     /**
@@ -94,7 +101,8 @@ final class Resubmitter {
                             context.onComplete(); // for the Retry's metrics and events
                         }
                     });
-            return withOverallDeadline(attempts, state, scheduler);
+            return observer.submission(withOverallDeadline(attempts, state, scheduler), ownerAccount,
+                    state.submissions::get);
         });
     }
 

@@ -23,8 +23,16 @@ public final class WatchEngine {
 
     /** @param settings validated by their own constructor */
     public WatchEngine(WatchSettings settings) {
-        this.poller = new OperationPoller(settings);
-        this.resubmitter = new Resubmitter(settings, poller);
+        this(settings, WatchObserver.NONE);
+    }
+
+    /**
+     * @param settings validated by their own constructor
+     * @param observer hears watches, polls and submissions for tracing
+     */
+    public WatchEngine(WatchSettings settings, WatchObserver observer) {
+        this.poller = new OperationPoller(settings, observer);
+        this.resubmitter = new Resubmitter(settings, poller, observer);
     }
 
     /**
