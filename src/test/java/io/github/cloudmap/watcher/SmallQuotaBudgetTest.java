@@ -44,6 +44,9 @@ class SmallQuotaBudgetTest {
             clock.advanceTimeBy(Duration.ofSeconds(1));
         }
 
+        System.out.printf("SmallQuotaBudgetTest %.1f/s: %d of %d calls throttled after 30 s, %d in all; %d cuts; %.3f/s at"
+                + " the end; %d s%n", quota, server.steadyThrottled, server.steadyCalls, server.throttled, budget.cuts(),
+                budget.currentRate(), clock.now(TimeUnit.SECONDS));
         assertThat(ended.get()).as("every watch ended within 15 virtual minutes").isEqualTo(OPERATIONS);
         assertThat(server.steadyCalls).as("calls after the first 30 s").isGreaterThan(20);
         assertThat(server.steadyThrottledPercent())
