@@ -57,6 +57,31 @@ class BudgetOutcomeTest {
         assertThat(budget.waiting()).isPositive();
     }
 
+    @Test
+    void aRunOfNotFoundAnswersIsARunOfAnswersAndRaisesTheRate() {
+        // OperationNotFound within the grace window: the service read and counted each request,
+        // so it had room for them (docs/budget.md, "What counts as an answer").
+        RequestBudget budget = afterTenSecondsOf(() -> SdkErrors.operationNotFound("op"));
+
+        assertThat(budget.currentRate()).isGreaterThan(2.0);
+        assertThat(budget.cuts()).isZero();
+    }
+
+    @Test
+    void submissionsAnsweredWithServerErrorsDoNotRaiseTheSubmissionBudget() {
+        RequestBudget submissions = slowBudget();
+        OperationWatcher watcher = OperationWatcher.builder(new FailingClient(() -> SdkErrors.serverError(503)))
+                .scheduler(clock).submissionBudget(submissions).timeout(Duration.ofMinutes(5)).build();
+        for (int i = 0; i < 40; i++) {
+            watcher.submitAndWatch(reactor.core.publisher.Mono.error(SdkErrors.serverError(503)))
+                    .subscribe(o -> { }, e -> { });
+        }
+        clock.advanceTimeBy(Duration.ofSeconds(10));
+
+        assertThat(submissions.currentRate()).isEqualTo(2.0);
+        assertThat(submissions.cuts()).isZero();
+    }
+
     /** Answers every GetOperation with the same failure, at once. */
     private static final class FailingClient implements ServiceDiscoveryAsyncClient {
         private final Supplier<Throwable> failure;
