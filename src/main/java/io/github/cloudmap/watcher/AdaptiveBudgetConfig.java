@@ -9,15 +9,18 @@ import java.util.Objects;
  * The settings of {@link RequestBudget#adaptive(AdaptiveBudgetConfig)}: an AIMD rate budget
  * that starts at {@link #initialRate()}, cuts its rate by {@link #decreaseFactor()} on a
  * throttled answer (at most once per {@link #cutWindow()}, so one burst of throttles is one
- * cut), and raises it while requests succeed and the budget is what holds them back: doubling
- * per window until the first cut ({@link #slowStart()}), then by {@link #increaseStep()} per
- * window; always between {@link #minRate()} and {@link #maxRate()}.
+ * cut), and raises it while the service answers and the budget is what holds requests back:
+ * doubling per window until the first cut ({@link #slowStart()}); after a cut, by a step per
+ * window that scales with the rate of that cut, so that the climb back to it takes about a
+ * hundred permits at any rate (at most {@link #increaseStep()}); always between
+ * {@link #minRate()} and {@link #maxRate()}. Requests that end without an answer (5xx, I/O
+ * failures, timeouts, cancellations) neither raise nor cut it.
  *
  * <p>Immutable and thread-safe. {@link Builder#build()} validates every setting at once and
  * refuses bad ones with a message naming each.
  *
- * <p><b>Defaults</b> (chosen from a virtual-time simulation of 1,000 operations against
- * token buckets of 25 to 200 requests/s; see {@code docs/budget.md}): initial rate
+ * <p><b>Defaults</b> (chosen from a virtual-time simulation against token buckets of 0.5 to
+ * 200 requests/s; see {@code docs/budget.md}): initial rate
  * {@value #DEFAULT_INITIAL_RATE}/s, floor {@value #DEFAULT_MIN_RATE}/s, ceiling
  * {@value #DEFAULT_MAX_RATE}/s, increase step {@value #DEFAULT_INCREASE_STEP}/s per window,
  * decrease factor {@value #DEFAULT_DECREASE_FACTOR}, cut window 1 s, burst
@@ -33,11 +36,15 @@ public final class AdaptiveBudgetConfig {
 
     /** Default starting rate, requests/s. */
     public static final double DEFAULT_INITIAL_RATE = 20.0;
-    /** Default floor, requests/s: a budget never goes slower, however often it is throttled. */
-    public static final double DEFAULT_MIN_RATE = 1.0;
+    /**
+     * Default floor, requests/s: a budget never goes slower, however often it is throttled. Below
+     * Cloud Map's smallest quotas (0.5/s for CreateHttpNamespace and ListNamespaces), so a budget
+     * can settle under them; it was 1/s, twice the smallest quota.
+     */
+    public static final double DEFAULT_MIN_RATE = 0.1;
     /** Default ceiling, requests/s. */
     public static final double DEFAULT_MAX_RATE = 400.0;
-    /** Default additive raise, requests/s per window without a throttle. */
+    /** Default additive raise before the first cut, and the largest after it, requests/s per window. */
     public static final double DEFAULT_INCREASE_STEP = 2.0;
     /** Default multiplicative cut on a throttle. */
     public static final double DEFAULT_DECREASE_FACTOR = 0.5;
@@ -98,7 +105,11 @@ public final class AdaptiveBudgetConfig {
         return maxRate;
     }
 
-    /** Requests/s added per window in which requests succeed, none is throttled and some waited. */
+    /**
+     * Requests/s added per window in which requests are answered, none is throttled and some
+     * waited: before the first cut (without slow start) this step; after a cut, the step that
+     * climbs back to the rate of that cut in about a hundred permits, never more than this.
+     */
     public double increaseStep() {
         return increaseStep;
     }
@@ -191,7 +202,7 @@ public final class AdaptiveBudgetConfig {
             return this;
         }
 
-        /** Requests/s added per window without a throttle; positive. */
+        /** Requests/s added per window without a throttle before the first cut, and at most after it; positive. */
         public Builder increaseStep(double permitsPerSecond) {
             this.increaseStep = permitsPerSecond;
             return this;

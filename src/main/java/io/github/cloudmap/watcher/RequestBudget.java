@@ -21,11 +21,15 @@ import reactor.core.scheduler.Scheduler;
  *   <li>{@link #acquire(Scheduler)} is lazy: the wait starts on subscription.</li>
  *   <li>Cancelling the returned {@code Mono} before it emits gives up the place in the queue and
  *       takes no permit, so a watch that is cancelled or times out never holds one.</li>
- *   <li>Time is read from the scheduler passed in, and waits run on it, so a budget works
- *       under {@code StepVerifier.withVirtualTime}.</li>
+ *   <li>Waits run on the scheduler passed in, and time is read from its clock when it keeps
+ *       one of its own (virtual time), so a budget works under
+ *       {@code StepVerifier.withVirtualTime}; on every production scheduler it is read from
+ *       {@code System.nanoTime()}, which a wall-clock step does not move.</li>
  *   <li>The outcome of each permitted request is reported exactly once, through the
  *       {@link Permit}: {@link Permit#onThrottled()} when the service throttled it,
- *       {@link Permit#onAnswered()} for any other outcome (including errors and cancellation).</li>
+ *       {@link Permit#onAnswered()} for any other answer of the service (4xx errors included),
+ *       {@link Permit#onUnanswered()} when no answer came that says anything about the quota
+ *       (5xx, I/O failure, timeout, cancellation).</li>
  *   <li>No method blocks the calling thread.</li>
  * </ul>
  *
@@ -101,7 +105,23 @@ public interface RequestBudget {
         /** The service throttled the request sent under this permit. */
         void onThrottled();
 
-        /** The request ended any other way: answered, failed without a throttle, or cancelled. */
+        /**
+         * The service answered the request without a throttle: a result, or an error answer that
+         * says the request was read and counted (4xx such as {@code OperationNotFound},
+         * {@code InvalidInput}, {@code DuplicateRequest}, {@code AccessDenied}). An adaptive budget
+         * may take it as a sign of headroom.
+         */
         void onAnswered();
+
+        /**
+         * The request ended without an answer that says anything about the quota: a 5xx, an I/O
+         * failure, a timeout (the SDK's, or {@code RequestTimeout}), or a cancellation. An
+         * adaptive budget neither raises nor cuts its rate for it, so a brownout does not raise
+         * the rate. The default calls {@link #onAnswered()}, the contract before this method
+         * existed, so budgets written against it keep working unchanged.
+         */
+        default void onUnanswered() {
+            onAnswered();
+        }
     }
 }

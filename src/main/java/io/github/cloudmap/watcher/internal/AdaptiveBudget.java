@@ -32,14 +32,16 @@ import reactor.core.scheduler.Scheduler;
  * the budget's next event, and a waiter whose own scheduler refuses the timer is failed with
  * {@link RejectedExecutionException}. A cancelled waiter is marked and skipped (the queue is
  * compacted when mostly dead); a permit granted at the same instant as the cancellation goes back to the
- * bucket. Reported outcomes move the rate: a throttle cuts it (once per window), a success in a
- * window where requests had to queue raises it (doubling until the first cut with slow start,
- * then by the step).
+ * bucket. Reported outcomes move the rate ({@link RateRule}): a throttle cuts it (once per
+ * window), an answer in a window where requests had to queue raises it (doubling until the first
+ * cut with slow start, then by a step that scales with the rate of the last cut); a request that
+ * ended without an answer (5xx, I/O failure, timeout, cancellation) moves nothing.
  *
  * <p>Thread-safe: every state change happens under one lock, and sinks are signalled outside it.
- * Time is read from the scheduler of each call; callers of one budget must share a clock. A
- * reading behind the last one counts as no time elapsed when it comes from the same scheduler,
- * and restarts the bucket full when it comes from another (a new virtual-time scheduler).
+ * Time is read through {@link Clocks} for the scheduler of each call: {@code System.nanoTime()}
+ * for every production scheduler, the scheduler's own clock in virtual time. A reading behind
+ * the last one counts as no time elapsed when it comes from the same time source, and restarts
+ * the bucket full when it comes from another (a new virtual-time scheduler).
  */
 final class AdaptiveBudget implements RequestBudget {
 
@@ -47,6 +49,7 @@ final class AdaptiveBudget implements RequestBudget {
     private static final long UNSET = Long.MIN_VALUE;
 
     private final AdaptiveBudgetConfig config;
+    private final RateRule rule;
     private final String name;
     private final long windowNanos;
 
@@ -57,12 +60,14 @@ final class AdaptiveBudget implements RequestBudget {
     private double rate;
     private double tokens;
     private long lastRefill = UNSET;
-    // The scheduler lastRefill was read from: only another one may restart the bucket.
-    private Scheduler lastRefillClock;
+    // The time source lastRefill was read from (Clocks.source): only another one may restart the bucket.
+    private Object lastRefillSource;
     private long lastCut = UNSET;
     private long lastRaise = UNSET;
     private long lastQueued = UNSET;
     private boolean slowStart;
+    // The rate just before the last cut: the climb after a cut scales with it (RateRule).
+    private double rateBeforeLastCut = Double.NaN;
     private long cuts;
     private Disposable timer;
     private Scheduler timerScheduler;
@@ -73,6 +78,7 @@ final class AdaptiveBudget implements RequestBudget {
      */
     AdaptiveBudget(AdaptiveBudgetConfig config, String name) {
         this.config = config;
+        this.rule = new RateRule(config);
         this.name = name;
         this.windowNanos = config.cutWindow().toNanos();
         this.rate = config.initialRate();
@@ -87,8 +93,8 @@ final class AdaptiveBudget implements RequestBudget {
             boolean grantedAtOnce;
             List<Waiter> refused = new ArrayList<>(0);
             synchronized (lock) {
-                long now = scheduler.now(TimeUnit.NANOSECONDS);
-                refill(now, scheduler);
+                long now = Clocks.nanos(scheduler);
+                refill(now, Clocks.source(scheduler));
                 grantedAtOnce = waiting == 0 && tokens >= 1.0;
                 if (grantedAtOnce) {
                     tokens -= 1.0;
@@ -146,18 +152,20 @@ final class AdaptiveBudget implements RequestBudget {
 
     // --- the bucket and the queue; all under lock -------------------------------------------
 
-    private void refill(long now, Scheduler clock) {
-        if (lastRefill != UNSET && now < lastRefill && clock == lastRefillClock) {
-            // The same clock read behind its last reading: a wall clock stepped back, or a
-            // VirtualTimeScheduler advanced by another thread, which runs a task scheduled
-            // meanwhile at that task's older time. No time has elapsed; refilling the bucket
-            // here would hand out a burst the rate never allowed.
+    private void refill(long now, Object source) {
+        if (lastRefill != UNSET && now < lastRefill && source == lastRefillSource) {
+            // The same clock read behind its last reading: a VirtualTimeScheduler advanced by
+            // another thread, which runs a task scheduled meanwhile at that task's older time.
+            // No time has elapsed; refilling the bucket here would hand out a burst the rate
+            // never allowed.
             return;
         }
-        lastRefillClock = clock;
+        lastRefillSource = source;
         if (lastRefill == UNSET || now < lastRefill) {
-            // First use, or another scheduler whose clock is behind (a new virtual-time
-            // scheduler): the old time line means nothing on the new one, so start afresh.
+            // First use, or another clock that is behind (a new virtual-time scheduler): the old
+            // time line means nothing on the new one, so start afresh. Every production
+            // scheduler has the same source (System.nanoTime()), so parallel and boundedElastic
+            // readings compare, and never restart the bucket.
             if (lastRefill != UNSET) {
                 tokens = config.burst();
                 lastCut = UNSET;
@@ -238,8 +246,8 @@ final class AdaptiveBudget implements RequestBudget {
             if (head == null) {
                 return;
             }
-            long now = head.scheduler.now(TimeUnit.NANOSECONDS);
-            refill(now, head.scheduler);
+            long now = Clocks.nanos(head.scheduler);
+            refill(now, Clocks.source(head.scheduler));
             while (tokens >= 1.0 && (head = firstLive()) != null) {
                 queue.pollFirst();
                 if (head.state.compareAndSet(Waiter.WAITING, Waiter.GRANTED)) {
@@ -293,13 +301,14 @@ final class AdaptiveBudget implements RequestBudget {
 
     private void onThrottled(Scheduler scheduler) {
         synchronized (lock) {
-            long now = scheduler.now(TimeUnit.NANOSECONDS);
-            refill(now, scheduler);
+            long now = Clocks.nanos(scheduler);
+            refill(now, Clocks.source(scheduler));
             if (lastCut != UNSET && now - lastCut < windowNanos) {
                 return; // the same burst of throttles: already cut for it
             }
             double before = rate;
-            rate = Math.max(config.minRate(), rate * config.decreaseFactor());
+            rateBeforeLastCut = rate;
+            rate = rule.cut(rate);
             lastCut = now;
             lastRaise = now;
             slowStart = false;
@@ -311,14 +320,14 @@ final class AdaptiveBudget implements RequestBudget {
 
     private void onAnswered(Scheduler scheduler) {
         synchronized (lock) {
-            long now = scheduler.now(TimeUnit.NANOSECONDS);
-            refill(now, scheduler);
+            long now = Clocks.nanos(scheduler);
+            refill(now, Clocks.source(scheduler));
             boolean windowPassed = now - lastRaise >= windowNanos && (lastCut == UNSET || now - lastCut >= windowNanos);
             // Raise only while the rate is what holds requests back: an idle budget learns
             // nothing about the account's headroom, and must not drift up to the ceiling.
             boolean limited = waiting > 0 || (lastQueued != UNSET && now - lastQueued < windowNanos);
             if (windowPassed && limited && rate < config.maxRate()) {
-                rate = Math.min(config.maxRate(), slowStart ? rate * 2 : rate + config.increaseStep());
+                rate = rule.raise(rate, rateBeforeLastCut, slowStart);
                 lastRaise = now;
             }
         }
@@ -383,6 +392,12 @@ final class AdaptiveBudget implements RequestBudget {
             if (reported.compareAndSet(0, 1)) {
                 AdaptiveBudget.this.onAnswered(waiter.scheduler);
             }
+        }
+
+        /** No answer (5xx, I/O, timeout, cancel): says nothing about the quota, so the rate stays. */
+        @Override
+        public void onUnanswered() {
+            reported.compareAndSet(0, 1);
         }
     }
 }

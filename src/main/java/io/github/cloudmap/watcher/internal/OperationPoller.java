@@ -2,7 +2,6 @@ package io.github.cloudmap.watcher.internal;
 
 import io.github.cloudmap.watcher.OperationTimeoutException;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -62,7 +61,7 @@ final class OperationPoller {
     Flux<Operation> watch(Mono<String> operationId, String ownerAccount) {
         return Flux.deferContextual(subscriber -> {
             Scheduler scheduler = settings.scheduler().get();
-            WatchState state = new WatchState(scheduler.now(TimeUnit.NANOSECONDS));
+            WatchState state = new WatchState(Clocks.nanos(scheduler));
             WatchObserver.Watch observed = observer.watch(ownerAccount, subscriber, scheduler);
             Flux<Operation> statuses = operationId
                     .switchIfEmpty(Mono.error(() -> new IllegalStateException(
@@ -115,7 +114,7 @@ final class OperationPoller {
         return statuses.timeout(
                 Mono.delay(timeout, scheduler).doOnNext(fired -> state.noteBudget(settings)),
                 emitted -> Mono.delay(Duration.ofNanos(
-                        Math.max(0L, deadline - scheduler.now(TimeUnit.NANOSECONDS))), scheduler)
+                        Math.max(0L, deadline - Clocks.nanos(scheduler))), scheduler)
                         .doOnNext(fired -> state.noteBudget(settings)),
                 expired);
     }

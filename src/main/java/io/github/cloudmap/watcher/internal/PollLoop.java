@@ -2,7 +2,6 @@ package io.github.cloudmap.watcher.internal;
 
 import io.github.cloudmap.watcher.RequestBudget;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -58,7 +57,7 @@ final class PollLoop {
             // Operations of another account never show in our ListOperations: no coalescing for them.
             SweepCoordinator.Ticket ticket = coordinator != null && ownerAccount == null
                     ? coordinator.register(operationId) : null;
-            LoopState state = new LoopState(settings.newPollSchedule(), scheduler.now(TimeUnit.NANOSECONDS), ticket);
+            LoopState state = new LoopState(settings.newPollSchedule(), Clocks.nanos(scheduler), ticket);
             Mono<Operation> onePoll = Mono.defer(() -> {
                 Duration delay = state.schedule.nextDelay();
                 Mono<Operation> call = getOperation(request, scheduler)
@@ -89,11 +88,11 @@ final class PollLoop {
         // the watch: cancelling the watch (or its deadline) cancels it, and a cancelled wait
         // takes no permit.
         Mono<GetOperationResponse> budgeted = Mono.defer(() -> {
-            long askedNanos = scheduler.now(TimeUnit.NANOSECONDS);
+            long askedNanos = Clocks.nanos(scheduler);
             WatchObserver.Poll poll = observer.poll(operationId, request.ownerAccount(), scheduler);
             return poll.observe(budget.acquire(scheduler).flatMap(permit -> {
                 poll.permitted();
-                long waited = scheduler.now(TimeUnit.NANOSECONDS) - askedNanos;
+                long waited = Clocks.nanos(scheduler) - askedNanos;
                 if (waited > 0) {
                     settings.listener().onBudgetWait(operationId, Duration.ofNanos(waited));
                 }
@@ -113,16 +112,7 @@ final class PollLoop {
         settings.listener().onPoll(request.operationId());
         // fromFuture(Supplier) sends a new request per subscription (so retries resend),
         // and cancelling the Mono cancels the SDK future, which aborts the HTTP request.
-        return Mono.fromFuture(() -> poll.send(() -> settings.client().getOperation(request)))
-                .doOnSuccess(response -> permit.onAnswered())
-                .doOnError(error -> {
-                    if (FailureClassifier.classify(error) == FailureClassifier.Kind.THROTTLED) {
-                        permit.onThrottled();
-                    } else {
-                        permit.onAnswered();
-                    }
-                })
-                .doOnCancel(permit::onAnswered);
+        return PermitOutcome.reported(Mono.fromFuture(() -> poll.send(() -> settings.client().getOperation(request))), permit);
     }
 
     /** Turns the failures a watch survives into an empty poll; the rest end the loop. */
@@ -134,7 +124,7 @@ final class PollLoop {
                 settings.listener().onThrottled(operationId, error);
                 return Mono.empty();
             case NOT_FOUND:
-                long waited = scheduler.now(TimeUnit.NANOSECONDS) - state.startNanos;
+                long waited = Clocks.nanos(scheduler) - state.startNanos;
                 if (waited < settings.notFoundGrace().toNanos()) {
                     log.debug("Operation {} not found yet; within the grace window", operationId);
                     settings.listener().onNotFound(operationId);

@@ -4,7 +4,6 @@ import io.github.cloudmap.watcher.OperationFailedException;
 import io.github.cloudmap.watcher.OperationTimeoutException;
 import io.github.resilience4j.retry.Retry;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +53,7 @@ final class Resubmitter {
     Flux<Operation> submitAndWatch(Mono<String> submission, String ownerAccount) {
         return Flux.defer(() -> {
             Scheduler scheduler = settings.scheduler().get();
-            SubmitState state = new SubmitState(scheduler.now(TimeUnit.NANOSECONDS));
+            SubmitState state = new SubmitState(Clocks.nanos(scheduler));
             Mono<String> validated = budgeted(submission)
                     .doOnSubscribe(s -> state.submissions.incrementAndGet())
                     .onErrorMap(FailureClassifier::unwrap)
@@ -141,7 +140,7 @@ final class Resubmitter {
         return attempts.timeout(
                 Mono.delay(overall, scheduler),
                 emitted -> Mono.delay(Duration.ofNanos(
-                        Math.max(0L, deadline - scheduler.now(TimeUnit.NANOSECONDS))), scheduler),
+                        Math.max(0L, deadline - Clocks.nanos(scheduler))), scheduler),
                 expired);
     }
 
@@ -151,16 +150,7 @@ final class Resubmitter {
      */
     private Mono<String> budgeted(Mono<String> submission) {
         return Mono.defer(() -> settings.submissionBudget().acquire(settings.scheduler().get()))
-                .flatMap(permit -> submission
-                        .doOnSuccess(id -> permit.onAnswered())
-                        .doOnError(error -> {
-                            if (FailureClassifier.isThrottling(error)) {
-                                permit.onThrottled();
-                            } else {
-                                permit.onAnswered();
-                            }
-                        })
-                        .doOnCancel(permit::onAnswered));
+                .flatMap(PermitOutcome.sending(submission));
     }
 
     private static boolean isRetryableFail(Operation operation) {

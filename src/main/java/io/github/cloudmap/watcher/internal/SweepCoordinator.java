@@ -46,7 +46,9 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationSummary;
  *
  * <p><b>Lifetime.</b> The sweeps start with the first registered loop and stop (the timer and any
  * request in flight are cancelled) when the last one leaves: no timer is left behind. Time is
- * read from the watcher's scheduler, so virtual time drives it.
+ * read from the watcher's scheduler, so virtual time drives it; the window is the service's
+ * wall-clock time ({@code scheduler.now(MILLISECONDS)}), the waits between sweeps are delays on
+ * the scheduler, which a wall-clock step does not move.
  *
  * <p>Thread-safe. Not part of the public API.
  */
@@ -148,8 +150,12 @@ final class SweepCoordinator {
 
     private Mono<Void> sweep(Scheduler scheduler) {
         sweepCount.incrementAndGet();
+        // The service's own timestamps: wall-clock time on purpose (Clocks is for waits and rates).
         long startMillis = scheduler.now(TimeUnit.MILLISECONDS);
-        String from = Long.toString(windowFromMillis);
+        // A wall clock stepped back since the last sweep would put the window's start after its
+        // end (Cloud Map answers InvalidInput, and coalescing would turn off for good): reach
+        // back from now instead.
+        String from = Long.toString(Math.min(windowFromMillis, startMillis - WINDOW_OVERLAP.toMillis()));
         String to = Long.toString(startMillis + CLOCK_AHEAD.toMillis());
         return page(from, to, null, scheduler)
                 // Cloud Map filters after paging: an empty page may still carry a NextToken.
@@ -171,17 +177,8 @@ final class SweepCoordinator {
                 .nextToken(nextToken)
                 .overrideConfiguration(RequestOverrides.APPLY)
                 .build();
-        return budget.acquire(scheduler).flatMap(permit ->
-                Mono.fromFuture(() -> settings.client().listOperations(request))
-                        .doOnSuccess(response -> permit.onAnswered())
-                        .doOnError(error -> {
-                            if (FailureClassifier.isThrottling(error)) {
-                                permit.onThrottled();
-                            } else {
-                                permit.onAnswered();
-                            }
-                        })
-                        .doOnCancel(permit::onAnswered))
+        return budget.acquire(scheduler)
+                .flatMap(PermitOutcome.sending(Mono.fromFuture(() -> settings.client().listOperations(request))))
                 .onErrorMap(FailureClassifier::unwrap);
     }
 

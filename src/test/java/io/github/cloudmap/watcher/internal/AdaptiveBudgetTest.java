@@ -1,6 +1,7 @@
 package io.github.cloudmap.watcher.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.github.cloudmap.watcher.AdaptiveBudgetConfig;
 import io.github.cloudmap.watcher.RequestBudget;
@@ -236,6 +237,40 @@ class AdaptiveBudgetTest {
         }
 
         @Test
+        void aRequestWithoutAnAnswerNeitherRaisesNorCuts() {
+            AdaptiveBudget budget = budget(config().initialRate(2).increaseStep(1).burst(1));
+            List<Permit> unanswered = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                budget.acquire(clock).subscribe(p -> {
+                    p.onUnanswered();
+                    unanswered.add(p);
+                });
+            }
+            clock.advanceTimeBy(Duration.ofSeconds(5));
+            unanswered.forEach(Permit::onThrottled); // already reported: ignored
+
+            assertThat(unanswered).hasSizeGreaterThan(5);
+            assertThat(budget.currentRate()).isEqualTo(2.0);
+            assertThat(budget.cuts()).isZero();
+        }
+
+        @Test
+        void readingsOfTwoProductionSchedulersShareOneClockAndNeverRestartTheBucket() {
+            // parallel and boundedElastic are both read through System.nanoTime(): a reading from
+            // the other one is later time on the same line, not a new clock to start afresh on.
+            AdaptiveBudget budget = budget(config().initialRate(0.01).minRate(0.01).maxRate(0.01).burst(2));
+            AtomicInteger granted = new AtomicInteger();
+            budget.acquire(reactor.core.scheduler.Schedulers.parallel()).subscribe(p -> granted.incrementAndGet());
+            budget.acquire(reactor.core.scheduler.Schedulers.parallel()).subscribe(p -> granted.incrementAndGet());
+            Disposable third = budget.acquire(reactor.core.scheduler.Schedulers.boundedElastic())
+                    .subscribe(p -> granted.incrementAndGet());
+
+            assertThat(granted.get()).isEqualTo(2);
+            assertThat(budget.waiting()).isEqualTo(1);
+            third.dispose();
+        }
+
+        @Test
         void anIdleBudgetDoesNotDriftUpward() {
             AdaptiveBudget budget = budget(config().initialRate(2).increaseStep(1).burst(5));
             for (int s = 0; s < 10; s++) {
@@ -246,7 +281,7 @@ class AdaptiveBudgetTest {
         }
 
         @Test
-        void slowStartDoublesPerWindowUntilTheFirstCutThenTheRiseIsAdditive() {
+        void slowStartDoublesPerWindowUntilTheFirstCutThenTheRiseScalesWithTheRateOfTheCut() {
             AdaptiveBudget budget = new AdaptiveBudget(AdaptiveBudgetConfig.builder().slowStart(true)
                     .initialRate(2).maxRate(100).increaseStep(1).decreaseFactor(0.5).burst(1).build(), "test");
             List<Permit> granted = new ArrayList<>();
@@ -265,8 +300,11 @@ class AdaptiveBudgetTest {
                 clock.advanceTimeBy(Duration.ofSeconds(1));
                 rates.add(budget.currentRate());
             }
-            // 2 -> 4 -> 8 -> 16, throttled at 16: cut to 8, then +1 per window.
-            assertThat(rates).containsExactly(4.0, 8.0, 16.0, 8.0, 9.0, 10.0);
+            // 2 -> 4 -> 8 -> 16, throttled at 16: cut to 8, then a step per window that climbs back
+            // to 16 in about 100 permits: 16^2 x (1 - 0.5^2) x 1 s / 200 = 0.96/s (under the step of 1).
+            assertThat(rates.subList(0, 4)).containsExactly(4.0, 8.0, 16.0, 8.0);
+            assertThat(rates.get(4)).isCloseTo(8.96, within(1e-9));
+            assertThat(rates.get(5)).isCloseTo(9.92, within(1e-9));
             assertThat(budget.cuts()).isEqualTo(1);
         }
 
