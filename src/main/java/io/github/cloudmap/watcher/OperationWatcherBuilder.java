@@ -94,6 +94,7 @@ public final class OperationWatcherBuilder {
     private Retry resubmission = Retry.of(RESUBMISSION_NAME, defaultResubmission());
     private RequestBudget pollBudget;
     private RequestBudget submissionBudget;
+    private RequestBudget listBudget;
     private WatchListener listener = WatchListener.NONE;
     private Supplier<? extends Scheduler> deliveryScheduler;
     private Duration sweepInterval;
@@ -395,6 +396,20 @@ public final class OperationWatcherBuilder {
     }
 
     /**
+     * The budget every ListOperations call of this watcher draws on: the pages of
+     * {@link OperationWatcher#inFlight} and the sweeps of {@link #coalescedPolling}. AWS publishes
+     * no quota for ListOperations. Default: the adaptive ListOperations budget of this client,
+     * shared by its watchers (starting at 2/s, burst 2, ceiling 10/s);
+     * {@link RequestBudget#unlimited()} opts out.
+     *
+     * @throws NullPointerException if {@code budget} is null
+     */
+    public OperationWatcherBuilder listBudget(RequestBudget budget) {
+        this.listBudget = Objects.requireNonNull(budget, "listBudget must not be null");
+        return this;
+    }
+
+    /**
      * Hears polls, throttles, retries and resubmissions, for metrics and logs: once per poll
      * loop, so watches that share a loop are heard once. An exception it throws is logged
      * and does not end the watch. Default {@link WatchListener#NONE}.
@@ -466,7 +481,7 @@ public final class OperationWatcherBuilder {
                 submissionBudget != null ? submissionBudget : WatchEngine.defaultSubmissionBudget(client),
                 listener, deliveryScheduler,
                 sweepInterval,
-                sweepInterval != null ? WatchEngine.defaultListBudget(client) : null));
+                listBudget != null ? listBudget : sweepInterval != null ? WatchEngine.defaultListBudget(client) : null));
     }
 
     private static Duration min(Duration a, Duration b) {
