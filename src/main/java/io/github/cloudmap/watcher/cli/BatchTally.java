@@ -17,13 +17,14 @@ import java.util.Map;
  */
 final class BatchTally {
 
+    /** Arrival order; the table follows {@link #order}, the order given. */
     private final Map<String, OperationOutcome> outcomes = new LinkedHashMap<>();
-    private int expected;
+    private final List<String> order = new ArrayList<>();
     private boolean deadlinePassed;
 
-    /** {@code count} more operations are being watched. */
-    synchronized void expect(int count) {
-        expected += count;
+    /** These operations are being watched too. */
+    synchronized void expect(List<String> operationIds) {
+        order.addAll(operationIds);
     }
 
     synchronized void add(OperationOutcome outcome) {
@@ -37,7 +38,7 @@ final class BatchTally {
 
     /** How many operations were watched. */
     synchronized int expected() {
-        return expected;
+        return order.size();
     }
 
     /** True once the operation had its outcome (in an earlier round). */
@@ -47,7 +48,7 @@ final class BatchTally {
 
     /** "17 of 30 done, 1 failed, 2 timed out". */
     synchronized String progress() {
-        StringBuilder text = new StringBuilder().append(outcomes.size()).append(" of ").append(expected)
+        StringBuilder text = new StringBuilder().append(outcomes.size()).append(" of ").append(order.size())
                 .append(" done");
         append(text, count(Kind.FAIL), "failed");
         append(text, count(Kind.TIMED_OUT), "timed out");
@@ -77,7 +78,11 @@ final class BatchTally {
         String format = "%-" + width + "s  %-9s  %-11s  %s";
         List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, format, "OPERATION", "OUTCOME", "LAST STATUS", "DETAIL").stripTrailing());
-        for (OperationOutcome outcome : outcomes.values()) {
+        for (String id : order) {
+            OperationOutcome outcome = outcomes.get(id);
+            if (outcome == null) {
+                continue;
+            }
             lines.add(String.format(Locale.ROOT, format, outcome.operationId(), outcome.kind(),
                     outcome.lastStatus() == null ? "-" : outcome.operation().statusAsString(), detail(outcome))
                     .stripTrailing());

@@ -370,7 +370,7 @@ public final class WatchCommand implements Callable<Integer> {
 
     private Mono<Void> watchBatch(OperationWatcher watcher, List<String> ids, BatchOptions options, BatchTally tally,
                                   ProgressPrinter printer, Set<String> notFound) {
-        tally.expect(ids.size());
+        tally.expect(ids);
         printer.progress(tally.progress(), false);
         return watcher.watchAll(ids, options).doOnNext(update -> {
             if (update.status() != null) {
