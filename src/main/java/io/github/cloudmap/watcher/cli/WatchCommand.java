@@ -1,5 +1,6 @@
 package io.github.cloudmap.watcher.cli;
 
+import io.github.cloudmap.watcher.AdaptiveBudgetConfig;
 import io.github.cloudmap.watcher.BatchOptions;
 import io.github.cloudmap.watcher.BatchUpdate;
 import io.github.cloudmap.watcher.CloudMapErrors;
@@ -8,6 +9,7 @@ import io.github.cloudmap.watcher.OperationOutcome;
 import io.github.cloudmap.watcher.OperationTimeoutException;
 import io.github.cloudmap.watcher.OperationWatcher;
 import io.github.cloudmap.watcher.OperationWatcherBuilder;
+import io.github.cloudmap.watcher.RequestBudget;
 import io.github.cloudmap.watcher.WatchListener;
 import io.github.cloudmap.watcher.redis.RedisBudget;
 import java.io.InputStream;
@@ -150,6 +152,11 @@ public final class WatchCommand implements Callable<Integer> {
                     + " user and password allowed); default: the CLOUDMAP_WATCHER_REDIS_URL environment variable.")
     private String budgetRedis;
 
+    @Option(names = "--rate", paramLabel = "PER_SECOND",
+            description = "Start the GetOperation budget at this many requests per second (1 to 1000; default 20)."
+                    + " It still adapts: halves on a throttle, climbs while calls succeed.")
+    private Double rate;
+
     @Option(names = "--json", description = "Print one JSON object per status change; per operation that times out"
             + " or fails with an error, one object with \"outcome\": \"TIMEOUT\" or \"ERROR\" (messages and the"
             + " summary go to stderr).")
@@ -213,6 +220,9 @@ public final class WatchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--namespace, --service, --type and --since filter --pending; add --pending or drop them");
         }
+        if (rate != null && !(rate >= 1 && rate <= 1000)) {
+            throw new ParameterException(spec.commandLine(), "--rate must be between 1 and 1000, got " + rate);
+        }
         if (since != null && (since.isZero() || since.isNegative())) {
             throw new ParameterException(spec.commandLine(), "--since must be positive, got " + since);
         }
@@ -271,6 +281,9 @@ public final class WatchCommand implements Callable<Integer> {
             RedisBudget fleet = fleetBudget(client);
             if (fleet != null) {
                 builder.pollBudget(fleet);
+            } else if (rate != null) {
+                builder.pollBudget(RequestBudget.adaptive(AdaptiveBudgetConfig.defaults().toBuilder().initialRate(rate)
+                        .maxRate(Math.max(rate, AdaptiveBudgetConfig.DEFAULT_MAX_RATE)).build()));
             }
             OperationWatcher watcher = env.watcherCustomizer().apply(builder).build();
             BatchOptions options = BatchOptions.defaults().failFast(failFast);
