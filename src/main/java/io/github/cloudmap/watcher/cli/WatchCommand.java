@@ -122,7 +122,8 @@ public final class WatchCommand implements Callable<Integer> {
     private String serviceId;
 
     @Option(names = "--type", paramLabel = "TYPE", split = ",",
-            description = "With --pending: only these operation types (${COMPLETION-CANDIDATES}).")
+            description = "With --pending: only these operation types, comma-separated: REGISTER_INSTANCE,"
+                    + " DEREGISTER_INSTANCE, CREATE_NAMESPACE, DELETE_NAMESPACE, UPDATE_NAMESPACE, UPDATE_SERVICE.")
     private List<OperationType> types = new ArrayList<>();
 
     @Option(names = "--since", paramLabel = "DURATION", converter = DurationConverter.class,
