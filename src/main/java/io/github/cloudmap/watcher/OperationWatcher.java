@@ -1,8 +1,6 @@
 package io.github.cloudmap.watcher;
 
 import io.github.cloudmap.watcher.internal.Arguments;
-import io.github.cloudmap.watcher.internal.BatchWatch;
-import io.github.cloudmap.watcher.internal.InFlightListing;
 import io.github.cloudmap.watcher.internal.WatchEngine;
 import io.github.cloudmap.watcher.internal.WatchSettings;
 import io.github.resilience4j.retry.RetryConfig;
@@ -90,15 +88,10 @@ public final class OperationWatcher {
 
     private final WatchSettings settings;
     private final WatchEngine engine;
-    private final BatchWatch batches;
-    private final InFlightListing listing;
 
     OperationWatcher(WatchSettings settings) {
         this.settings = settings;
         this.engine = new WatchEngine(settings);
-        this.batches = new BatchWatch(settings, engine::watch);
-        this.listing = new InFlightListing(settings, settings.listBudget() != null ? settings.listBudget()
-                : WatchEngine.defaultListBudget(settings.client()));
     }
 
     /**
@@ -291,7 +284,7 @@ public final class OperationWatcher {
     public Mono<BatchOutcome> awaitAll(Collection<String> operationIds, BatchOptions options) {
         List<String> ids = distinctIds(operationIds);
         Objects.requireNonNull(options, "options must not be null");
-        return batches.awaitAll(ids, options.ownerAccount().orElse(null), options.failFast(), overall(options));
+        return engine.awaitAll(ids, options.ownerAccount().orElse(null), options.failFast(), overall(options));
     }
 
     /**
@@ -326,7 +319,7 @@ public final class OperationWatcher {
     public Flux<BatchUpdate> watchAll(Collection<String> operationIds, BatchOptions options) {
         List<String> ids = distinctIds(operationIds);
         Objects.requireNonNull(options, "options must not be null");
-        return batches.watchAll(ids, options.ownerAccount().orElse(null), options.failFast(), overall(options));
+        return engine.watchAll(ids, options.ownerAccount().orElse(null), options.failFast(), overall(options));
     }
 
     /**
@@ -360,7 +353,7 @@ public final class OperationWatcher {
      * @throws NullPointerException if {@code query} is null
      */
     public Flux<OperationSummary> inFlight(InFlightQuery query) {
-        return listing.list(Objects.requireNonNull(query, "query must not be null"));
+        return engine.inFlight(Objects.requireNonNull(query, "query must not be null"));
     }
 
     private Duration overall(BatchOptions options) {

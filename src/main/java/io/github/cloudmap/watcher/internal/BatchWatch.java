@@ -26,9 +26,10 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationStatus;
  * yields exactly one final {@link BatchUpdate}; a watch's error becomes that operation's outcome
  * and never ends the batch.
  *
- * <p>Thread-safe; per-subscription state lives inside {@code Flux.defer}. Not part of the public API.
+ * <p>Thread-safe; per-subscription state lives inside {@code Flux.defer}. Not part of the public API:
+ * {@link WatchEngine} is its door.
  */
-public final class BatchWatch {
+final class BatchWatch {
 
     private final WatchSettings settings;
     private final BiFunction<String, String, Flux<Operation>> watch;
@@ -37,7 +38,7 @@ public final class BatchWatch {
      * @param settings the watcher's settings (its scheduler runs the overall deadline)
      * @param watch watches one validated operation ID of an owner account (or null)
      */
-    public BatchWatch(WatchSettings settings, BiFunction<String, String, Flux<Operation>> watch) {
+    BatchWatch(WatchSettings settings, BiFunction<String, String, Flux<Operation>> watch) {
         this.settings = settings;
         this.watch = watch;
     }
@@ -48,7 +49,7 @@ public final class BatchWatch {
      * @param ownerAccount the account that owns the namespaces, or null for the caller's own
      * @param overallTimeout the batch's deadline, or null for none
      */
-    public Flux<BatchUpdate> watchAll(List<String> operationIds, String ownerAccount, boolean failFast,
+    Flux<BatchUpdate> watchAll(List<String> operationIds, String ownerAccount, boolean failFast,
                                       Duration overallTimeout) {
         if (operationIds.isEmpty()) {
             return Flux.empty();
@@ -96,7 +97,7 @@ public final class BatchWatch {
     }
 
     /** {@link #watchAll} reduced to its outcome. */
-    public Mono<BatchOutcome> awaitAll(List<String> operationIds, String ownerAccount, boolean failFast,
+    Mono<BatchOutcome> awaitAll(List<String> operationIds, String ownerAccount, boolean failFast,
                                        Duration overallTimeout) {
         if (operationIds.isEmpty()) {
             return Mono.just(BatchOutcome.empty());

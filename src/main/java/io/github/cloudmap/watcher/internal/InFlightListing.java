@@ -33,9 +33,10 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationType;
  * exception; the whole listing ends within the watcher's timeout with a {@link TimeoutException}
  * naming the pages read. An ID on two pages is emitted once.
  *
- * <p>Thread-safe; cold (each subscription lists afresh). Not part of the public API.
+ * <p>Thread-safe; cold (each subscription lists afresh). Not part of the public API:
+ * {@link WatchEngine} is its door.
  */
-public final class InFlightListing {
+final class InFlightListing {
 
     /** Retries of one page that was throttled or failed transiently. */
     static final int PAGE_RETRIES = 5;
@@ -49,13 +50,13 @@ public final class InFlightListing {
     private final RequestBudget budget;
 
     /** @param budget every ListOperations page draws a permit from it */
-    public InFlightListing(WatchSettings settings, RequestBudget budget) {
+    InFlightListing(WatchSettings settings, RequestBudget budget) {
         this.settings = settings;
         this.budget = budget;
     }
 
     /** The in-flight operations matching {@code query}, each once. */
-    public Flux<OperationSummary> list(InFlightQuery query) {
+    Flux<OperationSummary> list(InFlightQuery query) {
         return Flux.defer(() -> {
             Scheduler scheduler = settings.scheduler().get();
             List<OperationFilter> filters = filters(query, scheduler);
