@@ -52,7 +52,8 @@ class WatchManyJarIT {
     void watchesFiveHundredIdsFromStandardInputWithOneBudget() throws Exception {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            ids.addAll(seeder.inFlight(100, "ns-jar", "srv-jar", Duration.ofMillis(1_000 + 500 * i)));
+            // 6 to 10 s: still in flight when the JVM has started, so the watches really wait.
+            ids.addAll(seeder.inFlight(100, "ns-jar", "srv-jar", Duration.ofSeconds(6 + i)));
         }
         String stdin = String.join("\n", ids) + "\n" + ids.get(7) + "\n";   // one repeat: warned, watched once
         emulator.counters().reset();
@@ -63,7 +64,7 @@ class WatchManyJarIT {
         assertThat(run.err()).contains("warning: stdin line 501: " + ids.get(7) + " repeats stdin line 8");
         assertThat(run.out().lines().filter(l -> l.contains("REGISTER_INSTANCE  SUCCESS"))).hasSize(500);
         assertThat(run.out()).contains("500 operations: 500 succeeded");
-        assertThat(emulator.counters().getOperationCount(ids.get(7))).isBetween(1, 10);
+        assertThat(ids).allSatisfy(id -> assertThat(emulator.counters().getOperationCount(id)).as(id).isBetween(1, 12));
         System.out.printf("500 IDs on stdin: %d GetOperation calls%n", emulator.counters().count("GetOperation"));
     }
 
