@@ -213,8 +213,9 @@ public final class OperationWatcherBuilder {
      * isOverall()} is true, carrying the last status seen and the number of submissions sent; the
      * request in flight is cancelled. Default: none, and a {@code submitAndWatch} is then bounded
      * by {@code maxAttempts x timeout} plus the resubmission waits (see
-     * {@link OperationWatcher#submitAndWatch(reactor.core.publisher.Mono)}). Plain watches are not
-     * affected: each has its {@link #timeout(Duration)}.
+     * {@link OperationWatcher#submitAndWatch(reactor.core.publisher.Mono)}). It also bounds each
+     * {@code awaitAll}/{@code watchAll} batch unless {@link BatchOptions#overallTimeout} sets
+     * another. Plain watches are not affected: each has its {@link #timeout(Duration)}.
      *
      * <p>A builder setting rather than an argument of {@code submitAndWatch}: it is a policy of
      * the application like the other deadlines, and an overload per bound beside the
