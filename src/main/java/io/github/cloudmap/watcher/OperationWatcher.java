@@ -6,7 +6,12 @@ import io.github.cloudmap.watcher.internal.WatchObserver;
 import io.github.cloudmap.watcher.internal.WatchSettings;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.Optional;
 import java.util.function.Consumer;
 import reactor.core.publisher.Flux;
@@ -18,6 +23,7 @@ import software.amazon.awssdk.services.servicediscovery.model.DuplicateRequestEx
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
 import software.amazon.awssdk.services.servicediscovery.model.OperationNotFoundException;
 import software.amazon.awssdk.services.servicediscovery.model.OperationStatus;
+import software.amazon.awssdk.services.servicediscovery.model.OperationSummary;
 
 /**
  * Waits for AWS Cloud Map operations: polls {@code GetOperation} with backoff until the
@@ -232,6 +238,143 @@ public final class OperationWatcher {
      */
     public Mono<Operation> submitAndAwait(Mono<String> submission, String ownerAccount) {
         return terminal(submitAndWatch(submission, ownerAccount));
+    }
+
+    /**
+     * Waits for many operations of the caller's own account as one batch: completes when every
+     * operation has reached SUCCESS or FAIL or its deadline has passed, with one
+     * {@link OperationOutcome} each. A FAIL, a timeout or an error of one operation is its
+     * outcome and does not stop the others ({@link BatchOptions#failFast} does).
+     *
+     * <ul>
+     *   <li>One watch per distinct ID, all at once: every poll draws from this watcher's budget,
+     *       which serves waiting polls in the order they fell due, so no operation starves another;
+     *       a duplicate ID is watched once; an empty collection completes at once.</li>
+     *   <li>Each operation has the watcher's {@linkplain OperationWatcherBuilder#timeout deadline};
+     *       the watcher's {@linkplain OperationWatcherBuilder#overallTimeout overall timeout}, if
+     *       set, bounds the whole batch (see {@link BatchOptions#overallTimeout}).</li>
+     *   <li>Cancelling the Mono stops every watch. Cloud Map cannot cancel operations.</li>
+     * </ul>
+     *
+     * <pre>{@code
+     * BatchOutcome batch = watcher.awaitAll(operationIds).block();
+     * if (!batch.allSucceeded()) { ... batch.failures() ... batch.timedOut() ... }
+     * }</pre>
+     *
+     * @throws NullPointerException if {@code operationIds} or an ID is null
+     * @throws IllegalArgumentException if an ID is blank or longer than 255 characters (the
+     *         message gives its position), before any request is sent
+     */
+    public Mono<BatchOutcome> awaitAll(Collection<String> operationIds) {
+        return awaitAll(operationIds, BatchOptions.defaults());
+    }
+
+    /**
+     * {@link #awaitAll(Collection)} for operations in namespaces shared by {@code ownerAccount}.
+     *
+     * @throws NullPointerException if an argument or an ID is null
+     * @throws IllegalArgumentException if an ID is invalid or {@code ownerAccount} is not 12 digits
+     */
+    public Mono<BatchOutcome> awaitAll(Collection<String> operationIds, String ownerAccount) {
+        return awaitAll(operationIds, BatchOptions.defaults().ownerAccount(ownerAccount));
+    }
+
+    /**
+     * {@link #awaitAll(Collection)} with {@code options}: an owner account, fail-fast, an overall
+     * deadline.
+     *
+     * @throws NullPointerException if an argument or an ID is null
+     * @throws IllegalArgumentException if an ID is blank or longer than 255 characters
+     */
+    public Mono<BatchOutcome> awaitAll(Collection<String> operationIds, BatchOptions options) {
+        List<String> ids = distinctIds(operationIds);
+        Objects.requireNonNull(options, "options must not be null");
+        return engine.awaitAll(ids, options.ownerAccount().orElse(null), options.failFast(), overall(options));
+    }
+
+    /**
+     * Every status change of a batch, tagged with its operation ID, and one final
+     * {@link BatchUpdate} per operation with its {@link OperationOutcome}; completes after the
+     * last. The same rules as {@link #awaitAll(Collection)}: this is the Flux it is built on. An
+     * operation's error is its final update, never an error of the Flux.
+     *
+     * @throws NullPointerException if {@code operationIds} or an ID is null
+     * @throws IllegalArgumentException if an ID is blank or longer than 255 characters
+     */
+    public Flux<BatchUpdate> watchAll(Collection<String> operationIds) {
+        return watchAll(operationIds, BatchOptions.defaults());
+    }
+
+    /**
+     * {@link #watchAll(Collection)} for operations in namespaces shared by {@code ownerAccount}.
+     *
+     * @throws NullPointerException if an argument or an ID is null
+     * @throws IllegalArgumentException if an ID is invalid or {@code ownerAccount} is not 12 digits
+     */
+    public Flux<BatchUpdate> watchAll(Collection<String> operationIds, String ownerAccount) {
+        return watchAll(operationIds, BatchOptions.defaults().ownerAccount(ownerAccount));
+    }
+
+    /**
+     * {@link #watchAll(Collection)} with {@code options}.
+     *
+     * @throws NullPointerException if an argument or an ID is null
+     * @throws IllegalArgumentException if an ID is blank or longer than 255 characters
+     */
+    public Flux<BatchUpdate> watchAll(Collection<String> operationIds, BatchOptions options) {
+        List<String> ids = distinctIds(operationIds);
+        Objects.requireNonNull(options, "options must not be null");
+        return engine.watchAll(ids, options.ownerAccount().orElse(null), options.failFast(), overall(options));
+    }
+
+    /**
+     * The operations of the caller's account that are SUBMITTED or PENDING and match
+     * {@code query}, found with ListOperations: after a restart, the operations to pick up again
+     * with {@link #awaitAll(Collection)}.
+     *
+     * <pre>{@code
+     * watcher.inFlight(InFlightQuery.all().service(serviceId))
+     *     .map(OperationSummary::id).collectList()
+     *     .flatMap(watcher::awaitAll);
+     * }</pre>
+     *
+     * <p><b>What it costs.</b> Cloud Map reads a page of operations (100) from the account's
+     * history first and filters it afterwards, so this pages through the whole history Cloud Map
+     * keeps, whatever the query: with 10,000 finished operations in the account, about 100 calls,
+     * most answering empty pages with a NextToken (every token is followed). Each page draws from
+     * the client's ListOperations budget (adaptive, from 2/s, at most 10/s; shared with coalesced
+     * polling; {@link OperationWatcherBuilder#listBudget} replaces it). A throttled or failing
+     * page is retried a few times; the whole listing ends within the watcher's
+     * {@linkplain OperationWatcherBuilder#timeout timeout} or fails with a
+     * {@link java.util.concurrent.TimeoutException}.
+     *
+     * <p><b>Limits.</b> It finds the <em>account's</em> in-flight operations, not only this
+     * process's: narrow it by namespace, service, type or update date. ListOperations has no
+     * owner account, so operations in namespaces shared by another account are not found. An
+     * operation that finishes while the pages are read may or may not be in the result; one
+     * submitted after may be missed. Each ID is emitted once.
+     *
+     * @return a cold Flux; each subscription lists afresh
+     * @throws NullPointerException if {@code query} is null
+     */
+    public Flux<OperationSummary> inFlight(InFlightQuery query) {
+        return engine.inFlight(Objects.requireNonNull(query, "query must not be null"));
+    }
+
+    private Duration overall(BatchOptions options) {
+        return options.overallTimeout().orElse(settings.overallTimeout());
+    }
+
+    /** Validates every ID before any request and drops repeats, keeping the first's position. */
+    private static List<String> distinctIds(Collection<String> operationIds) {
+        Objects.requireNonNull(operationIds, "operationIds must not be null");
+        Set<String> distinct = new LinkedHashSet<>();
+        int index = 0;
+        for (String id : operationIds) {
+            distinct.add(Arguments.operationId(id, "operationIds[" + index + "]"));
+            index++;
+        }
+        return List.copyOf(new ArrayList<>(distinct));
     }
 
     private static Mono<Operation> terminal(Flux<Operation> statuses) {

@@ -100,6 +100,7 @@ public final class OperationWatcherBuilder {
     private Retry resubmission = Retry.of(RESUBMISSION_NAME, defaultResubmission());
     private RequestBudget pollBudget;
     private RequestBudget submissionBudget;
+    private RequestBudget listBudget;
     private WatchListener listener = WatchListener.NONE;
     private Supplier<? extends Scheduler> deliveryScheduler;
     private Duration sweepInterval;
@@ -227,8 +228,9 @@ public final class OperationWatcherBuilder {
      * isOverall()} is true, carrying the last status seen and the number of submissions sent; the
      * request in flight is cancelled. Default: none, and a {@code submitAndWatch} is then bounded
      * by {@code maxAttempts x timeout} plus the resubmission waits (see
-     * {@link OperationWatcher#submitAndWatch(reactor.core.publisher.Mono)}). Plain watches are not
-     * affected: each has its {@link #timeout(Duration)}.
+     * {@link OperationWatcher#submitAndWatch(reactor.core.publisher.Mono)}). It also bounds each
+     * {@code awaitAll}/{@code watchAll} batch unless {@link BatchOptions#overallTimeout} sets
+     * another. Plain watches are not affected: each has its {@link #timeout(Duration)}.
      *
      * <p>A builder setting rather than an argument of {@code submitAndWatch}: it is a policy of
      * the application like the other deadlines, and an overload per bound beside the
@@ -410,6 +412,20 @@ public final class OperationWatcherBuilder {
     }
 
     /**
+     * The budget every ListOperations call of this watcher draws on: the pages of
+     * {@link OperationWatcher#inFlight} and the sweeps of {@link #coalescedPolling}. AWS publishes
+     * no quota for ListOperations. Default: the adaptive ListOperations budget of this client,
+     * shared by its watchers (starting at 2/s, burst 2, ceiling 10/s);
+     * {@link RequestBudget#unlimited()} opts out.
+     *
+     * @throws NullPointerException if {@code budget} is null
+     */
+    public OperationWatcherBuilder listBudget(RequestBudget budget) {
+        this.listBudget = Objects.requireNonNull(budget, "listBudget must not be null");
+        return this;
+    }
+
+    /**
      * Hears polls, throttles, retries and resubmissions, for metrics and logs: once per poll
      * loop, so watches that share a loop are heard once. An exception it throws is logged
      * and does not end the watch. Default {@link WatchListener#NONE}.
@@ -542,7 +558,7 @@ public final class OperationWatcherBuilder {
                 submissionBudget != null ? submissionBudget : WatchEngine.defaultSubmissionBudget(client),
                 listener, deliveryScheduler,
                 sweepInterval,
-                sweepInterval != null ? WatchEngine.defaultListBudget(client) : null), observer);
+                listBudget != null ? listBudget : sweepInterval != null ? WatchEngine.defaultListBudget(client) : null), observer);
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -1,16 +1,22 @@
 package io.github.cloudmap.watcher.internal;
 
 import io.github.cloudmap.watcher.AdaptiveBudgetConfig;
+import io.github.cloudmap.watcher.BatchOutcome;
+import io.github.cloudmap.watcher.BatchUpdate;
+import io.github.cloudmap.watcher.InFlightQuery;
 import io.github.cloudmap.watcher.RequestBudget;
+import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
+import software.amazon.awssdk.services.servicediscovery.model.OperationSummary;
 
 /**
  * The one door from the public {@code OperationWatcher} into the implementation: the poll
- * loops, their registry and the resubmission stay package-private behind it. Public only because
+ * loops, their registry, the resubmission, the batches and the in-flight listing stay package-private behind it. Public only because
  * Java has no access between packages short of it; it takes {@link WatchSettings}, whose
  * constructor validates every value, so no path skips validation.
  *
@@ -20,6 +26,8 @@ public final class WatchEngine {
 
     private final OperationPoller poller;
     private final Resubmitter resubmitter;
+    private final BatchWatch batches;
+    private final InFlightListing listing;
 
     /** @param settings validated by their own constructor */
     public WatchEngine(WatchSettings settings) {
@@ -33,6 +41,9 @@ public final class WatchEngine {
     public WatchEngine(WatchSettings settings, WatchObserver observer) {
         this.poller = new OperationPoller(settings, observer);
         this.resubmitter = new Resubmitter(settings, poller, observer);
+        this.batches = new BatchWatch(settings, this::watch);
+        this.listing = new InFlightListing(settings, settings.listBudget() != null ? settings.listBudget()
+                : ClientBudgets.listings(settings.client()));
     }
 
     /**
@@ -52,6 +63,29 @@ public final class WatchEngine {
      */
     public Flux<Operation> submitAndWatch(Mono<String> submission, String ownerAccount) {
         return resubmitter.submitAndWatch(submission, ownerAccount);
+    }
+
+    /**
+     * Watches a batch (see {@link BatchWatch}).
+     *
+     * @param operationIds validated and distinct
+     * @param ownerAccount the account that owns the namespaces, or null for the caller's own
+     * @param overallTimeout the batch's deadline, or null for none
+     */
+    public Flux<BatchUpdate> watchAll(List<String> operationIds, String ownerAccount, boolean failFast,
+                                      Duration overallTimeout) {
+        return batches.watchAll(operationIds, ownerAccount, failFast, overallTimeout);
+    }
+
+    /** {@link #watchAll} reduced to its outcome. */
+    public Mono<BatchOutcome> awaitAll(List<String> operationIds, String ownerAccount, boolean failFast,
+                                       Duration overallTimeout) {
+        return batches.awaitAll(operationIds, ownerAccount, failFast, overallTimeout);
+    }
+
+    /** The in-flight operations matching {@code query} (see {@link InFlightListing}). */
+    public Flux<OperationSummary> inFlight(InFlightQuery query) {
+        return listing.list(query);
     }
 
     /** The configurer the watcher puts on its own requests (see {@link RequestOverrides}). */

@@ -40,4 +40,13 @@ class ExamplesRunIT {
     void registerManyInstancesRegistersThemAll() throws Exception {
         assertThat(run(RegisterManyInstances::main)).contains("Registered 50 instances");
     }
+
+    @Test
+    void resumeAfterRestartFindsTheInFlightHalfAndAwaitsIt() throws Exception {
+        String out = run(ResumeAfterRestart::main);
+
+        assertThat(out).contains("Before the crash: 25 registrations seen through")
+                .containsPattern("After the restart: found (2[0-5]|1[0-9]|[1-9]) in flight; all succeeded: true")
+                .contains("Registered 50 instances");
+    }
 }

@@ -11,7 +11,7 @@ import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncCli
 final class Contenders {
 
     static final List<String> ALL = List.of("fixed-2s", "sdk-waiter", "sdk-adaptive", "watcher-tuned", "watcher",
-            "watcher-coalesced", "coalesced-prototype");
+            "await-all", "watcher-coalesced", "coalesced-prototype");
 
     /** The sweep interval of {@code watcher-coalesced}. */
     static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
@@ -21,7 +21,7 @@ final class Contenders {
      * the operations over {@code bench.processes} child JVMs, run only when named.
      */
     static final List<String> KNOWN = List.of("fixed-2s", "sdk-waiter", "sdk-adaptive", "watcher-tuned", "watcher",
-            "watcher-split", "watcher-fleet", "watcher-coalesced");
+            "await-all", "watcher-split", "watcher-fleet", "watcher-coalesced");
 
     /** A hand-tuned static budget runs at this share of the true limit: "just under" it. */
     static final double TUNED_SHARE = 0.9;
@@ -44,6 +44,8 @@ final class Contenders {
                 // The defaults, but for the run's bound in place of the 5 minute default deadline.
                 yield new WatcherContender(client, OperationWatcher.builder(client).timeout(run.bound()).build());
             }
+            // One awaitAll over every operation, with the `watcher` settings.
+            case "await-all" -> new AwaitAllContender(Clients.sdkDefaults(run.endpoint()), run.bound());
             // P JVMs with the `watcher` setup each: sharing one RedisBudget, or each on its own
             // local budget. The fleet's ceiling is the account's quota, as docs/fleet.md advises
             // (-Dbench.fleetMaxRate=default for the library's default ceiling).
