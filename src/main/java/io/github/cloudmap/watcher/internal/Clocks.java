@@ -7,12 +7,13 @@ import reactor.core.scheduler.Scheduler;
  * The one place that reads time for waits, rates and deadlines: a monotonic clock in production,
  * the scheduler's own clock in tests.
  *
- * <p><b>Why not {@code Scheduler.now()}.</b> Reactor's {@code Scheduler.now} defaults to
- * {@code System.currentTimeMillis()}, and none of Reactor's production schedulers (parallel,
- * bounded elastic, single, immediate, those wrapping an executor) override it. A wall clock steps:
- * NTP corrects it, a resumed VM jumps it forward. Measured on that clock, a step back of ten
- * minutes stalls a budget's refill and every poll behind it, and a step forward fires a
- * five-minute deadline after a second. {@code System.nanoTime()} never steps.
+ * <p><b>Why not {@code Scheduler.now()}.</b> Reactor's default {@code Scheduler.now(unit)} reads
+ * {@code System.nanoTime()} for units finer than a millisecond and {@code System.currentTimeMillis()}
+ * for milliseconds and coarser (reactor-core 3.8), and none of Reactor's production schedulers
+ * (parallel, bounded elastic, single, immediate, those wrapping an executor) override it. Which clock
+ * a reading comes from thus hangs on the unit a caller happens to pass, and a wall clock steps: NTP
+ * corrects it, a resumed VM jumps it forward. Measured on it, a step back stalls a budget's refill
+ * and a step forward fires a deadline early. Reading through this class says which clock is meant.
  *
  * <p><b>Why not always {@code System.nanoTime()}.</b> {@code StepVerifier.withVirtualTime} and a
  * hand-driven {@code VirtualTimeScheduler} keep time of their own and move it by
@@ -20,13 +21,13 @@ import reactor.core.scheduler.Scheduler;
  *
  * <p>The rule: a scheduler whose class declares its own {@code now(TimeUnit)} keeps time of its
  * own (virtual time, or a user's deliberate clock) and is read; one that inherits the interface's
- * wall-clock default is replaced by {@code System.nanoTime()}. Reactor's cached wrappers
+ * default is read through {@code System.nanoTime()}, whatever the unit. Reactor's cached wrappers
  * ({@code Schedulers.parallel()} and friends) override {@code now} only to delegate, so they are
  * looked through first. Thread-safe; the per-class answer is cached.
  */
 final class Clocks {
 
-    /** The time source of every scheduler that inherits the wall-clock default. */
+    /** The time source of every scheduler that inherits the interface default. */
     static final Object MONOTONIC = new Object() {
         @Override
         public String toString() {
