@@ -329,6 +329,41 @@ class CloudMapRegistrationAutoConfigurationTest {
         assertThat(client.requests()).isEmpty();
     }
 
+    /** What IDEs show as defaults (the metadata the build generates) is what an unset property does. */
+    @Test
+    void theDocumentedDefaultsAreTheProperties() throws Exception {
+        java.util.Map<String, String> defaults = new java.util.HashMap<>();
+        try (var in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(in).get("properties").forEach(p -> {
+                if (p.has("defaultValue")) {
+                    defaults.put(p.get("name").asText(), p.get("defaultValue").asText());
+                }
+            });
+        }
+        org.springframework.boot.convert.ApplicationConversionService conversion =
+                new org.springframework.boot.convert.ApplicationConversionService();
+        CloudMapRegistrationProperties unset = new CloudMapRegistrationProperties();
+        assertThat(conversion.convert(defaults.get(R + "register-timeout"), java.time.Duration.class))
+                .isEqualTo(unset.getRegisterTimeout());
+        assertThat(conversion.convert(defaults.get(R + "deregister-timeout"), java.time.Duration.class))
+                .isEqualTo(unset.getDeregisterTimeout());
+        assertThat(conversion.convert(defaults.get(R + "custom-health-status.interval"), java.time.Duration.class))
+                .isEqualTo(unset.getCustomHealthStatus().getInterval());
+        assertThat(Boolean.parseBoolean(defaults.get(R + "enabled"))).isEqualTo(unset.isEnabled()).isFalse();
+        assertThat(Boolean.parseBoolean(defaults.get(R + "fail-startup"))).isEqualTo(unset.isFailStartup()).isTrue();
+        assertThat(Boolean.parseBoolean(defaults.get(R + "custom-health-status.enabled")))
+                .isEqualTo(unset.getCustomHealthStatus().isEnabled());
+    }
+
+    @Test
+    void theAutoConfigurationIsListedForSpringBoot() throws Exception {
+        try (var in = getClass().getResourceAsStream(
+                "/META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports")) {
+            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines())
+                    .contains(CloudMapRegistrationAutoConfiguration.class.getName());
+        }
+    }
+
     @Test
     void thirtyOneAttributesAreRefused() {
         String[] properties = Stream.concat(Stream.of(R + "enabled=true", R + "service-id=srv-1"),
