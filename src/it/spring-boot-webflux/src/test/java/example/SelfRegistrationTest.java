@@ -7,7 +7,6 @@ import io.github.cloudmap.watcher.OperationWatcher;
 import io.github.cloudmap.watcher.emulator.CloudMapEmulator;
 import io.github.cloudmap.watcher.emulator.OperationTimings;
 import io.github.cloudmap.watcher.examples.webflux.RegistrationApplication;
-import io.github.cloudmap.watcher.spring.CloudMapInstanceRegistration;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -15,16 +14,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -35,8 +35,8 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationType;
 /**
  * The WebFlux application registering itself in Cloud Map (the emulator) with nothing but
  * {@code cloudmap.watcher.registration.*} properties, started with {@link SpringApplicationBuilder}
- * as {@code main} does (real Reactor Netty server, Actuator, Spring Boot's own readiness events),
- * and closed as the JVM's shutdown hook closes it on SIGTERM (graceful shutdown, the default).
+ * (real Reactor Netty server, Actuator, Spring Boot's own readiness events): in a JVM of its own
+ * stopped with SIGTERM, and in this JVM for a failed start.
  */
 class SelfRegistrationTest {
 
@@ -100,46 +100,70 @@ class SelfRegistrationTest {
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * The application in a JVM of its own, stopped with SIGTERM as a container runtime stops it:
+     * its shutdown hook closes the context (graceful shutdown is Spring Boot's default).
+     */
     @Test
-    void notReadyBeforeTheRegistrationSucceedsReadyAfterAndGoneBeforeTheEnd() throws Exception {
+    void notReadyBeforeTheRegistrationSucceedsReadyAfterAndGoneBeforeTheProcessExits() throws Exception {
         int port = freePort();
-        CompletableFuture<ConfigurableApplicationContext> started = CompletableFuture.supplyAsync(
-                () -> new SpringApplicationBuilder(RegistrationApplication.class).run(args(port)));
-
-        // 1. The web server answers while RegisterInstance (2 s) is in flight: not ready, and why.
-        AtomicReference<HttpResponse<String>> early = new AtomicReference<>();
-        await("the web server answers").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                .ignoreExceptions().until(() -> {
-                    early.set(readiness(port));
-                    return true;
-                });
-        List<InstanceSummary> listedWhileRefusing = instances();
-        System.out.println("spring-boot-webflux readiness while registering: " + early.get().statusCode() + " "
-                + early.get().body());
-        assertThat(started).as("startup waits for the registration").isNotDone();
-        assertThat(early.get().statusCode()).isEqualTo(503);
-        assertThat(early.get().body()).contains("OUT_OF_SERVICE").contains("REGISTERING");
-        assertThat(listedWhileRefusing).as("not listed yet").isEmpty();
-
-        // 2. Ready after SUCCESS, listed with this host's address and the server's port.
-        ConfigurableApplicationContext context = started.get(60, TimeUnit.SECONDS);
+        // In the consumer's target/, where the build log points a reader.
+        Path log = Files.createDirectories(Path.of("target")).resolve("self-registration-app.log");
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                "-Daws.accessKeyId=test", "-Daws.secretAccessKey=test",
+                RegistrationApplication.class.getName()));
+        command.addAll(List.of(args(port)));
+        Process app = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            HttpResponse<String> ready = readiness(port);
-            System.out.println("spring-boot-webflux readiness after registering: " + ready.statusCode() + " " + ready.body());
-            assertThat(ready.statusCode()).isEqualTo(200);
-            assertThat(ready.body()).contains("\"UP\"").contains("REGISTERED");
-            CloudMapInstanceRegistration registration = context.getBean(CloudMapInstanceRegistration.class);
+            // 1. The web server answers while RegisterInstance (2 s) is in flight: not ready, and why.
+            AtomicReference<HttpResponse<String>> early = new AtomicReference<>();
+            await("the application's web server answers").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+                    .ignoreExceptions().until(() -> {
+                        if (!app.isAlive()) {
+                            throw new AssertionError("the application ended: " + Files.readString(log));
+                        }
+                        early.set(readiness(port));
+                        return true;
+                    });
+            List<InstanceSummary> listedWhileRefusing = instances();
+            System.out.println("spring-boot-webflux readiness while registering: " + early.get().statusCode() + " "
+                    + early.get().body());
+            assertThat(early.get().statusCode()).isEqualTo(503);
+            assertThat(early.get().body()).contains("OUT_OF_SERVICE").contains("REGISTERING");
+            assertThat(listedWhileRefusing).as("not listed yet").isEmpty();
+
+            // 2. Ready after SUCCESS, listed with this host's address and the server's port.
+            AtomicReference<HttpResponse<String>> ready = new AtomicReference<>();
+            await("ready").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        ready.set(readiness(port));
+                        return ready.get().statusCode() == 200;
+                    });
+            System.out.println("spring-boot-webflux readiness after registering: " + ready.get().body());
+            assertThat(ready.get().body()).contains("\"UP\"").contains("REGISTERED");
             List<InstanceSummary> listed = instances();
             assertThat(listed).hasSize(1);
-            assertThat(listed.get(0).id()).isEqualTo(registration.instanceId()).endsWith("-" + port);
+            assertThat(listed.get(0).id()).endsWith("-" + port);
             assertThat(listed.get(0).attributes()).containsEntry("AWS_INSTANCE_PORT", Integer.toString(port))
                     .containsEntry("AWS_INSTANCE_IPV4", InetAddress.getLocalHost().getHostAddress());
+
+            // 3. SIGTERM: deregistered (a 1 s operation) before the process exits.
+            app.destroy();
+            assertThat(app.waitFor(60, TimeUnit.SECONDS)).as("the process exits").isTrue();
+            List<InstanceSummary> afterExit = instances();
+            String output = Files.readString(log);
+            System.out.println("spring-boot-webflux after SIGTERM: exit " + app.exitValue() + ", instances " + afterExit);
+            assertThat(afterExit).as("gone when the process has exited").isEmpty();
+            assertThat(EMULATOR.counters().count("DeregisterInstance")).isEqualTo(1);
+            assertThat(output).contains("Deregistered instance " + listed.get(0).id());
+            assertThat(output).contains("Commencing graceful shutdown");
+            assertThat(output.indexOf("Deregistered instance")).as("deregistered before the server stops accepting")
+                    .isLessThan(output.indexOf("Commencing graceful shutdown"));
         } finally {
-            // 3. What the shutdown hook does on SIGTERM: when close returns, the JVM may exit.
-            context.close();
+            app.destroyForcibly();
         }
-        assertThat(instances()).as("deregistered before close returned").isEmpty();
-        assertThat(EMULATOR.counters().count("DeregisterInstance")).isEqualTo(1);
     }
 
     @Test
