@@ -364,6 +364,78 @@ class CloudMapRegistrationAutoConfigurationTest {
         }
     }
 
+    /** The scripted client, plus UpdateInstanceCustomHealthStatus recorded in order with the other requests. */
+    static final class CustomHealthClient implements ServiceDiscoveryAsyncClient {
+        final ScriptedServiceDiscoveryClient scripted;
+        final List<String> calls = new CopyOnWriteArrayList<>();
+
+        CustomHealthClient(ScriptedServiceDiscoveryClient scripted) {
+            this.scripted = scripted;
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<software.amazon.awssdk.services.servicediscovery.model.RegisterInstanceResponse>
+                registerInstance(RegisterInstanceRequest request) {
+            calls.add("RegisterInstance");
+            return scripted.registerInstance(request);
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<software.amazon.awssdk.services.servicediscovery.model.DeregisterInstanceResponse>
+                deregisterInstance(DeregisterInstanceRequest request) {
+            calls.add("DeregisterInstance");
+            return scripted.deregisterInstance(request);
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<software.amazon.awssdk.services.servicediscovery.model.GetOperationResponse>
+                getOperation(software.amazon.awssdk.services.servicediscovery.model.GetOperationRequest request) {
+            return scripted.getOperation(request);
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<
+                software.amazon.awssdk.services.servicediscovery.model.UpdateInstanceCustomHealthStatusResponse>
+                updateInstanceCustomHealthStatus(
+                        software.amazon.awssdk.services.servicediscovery.model.UpdateInstanceCustomHealthStatusRequest request) {
+            calls.add("UpdateInstanceCustomHealthStatus " + request.instanceId() + " " + request.status());
+            return java.util.concurrent.CompletableFuture.completedFuture(
+                    software.amazon.awssdk.services.servicediscovery.model.UpdateInstanceCustomHealthStatusResponse.builder().build());
+        }
+
+        @Override
+        public String serviceName() {
+            return scripted.serviceName();
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    @Test
+    void theCustomHealthStatusStartsOnceRegisteredAndStopsBeforeTheDeregistration() {
+        scriptSuccess();
+        CustomHealthClient health = new CustomHealthClient(client);
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(CloudMapWatcherAutoConfiguration.class,
+                        CloudMapRegistrationAutoConfiguration.class))
+                .withBean(ServiceDiscoveryAsyncClient.class, () -> health)
+                .withBean(CloudMapRegistrationAutoConfiguration.ApplicationHealth.class, () -> () -> "DOWN")
+                .withPropertyValues("cloudmap.watcher.poll-interval.initial=10ms", "cloudmap.watcher.poll-interval.max=20ms",
+                        R + "enabled=true", R + "service-id=srv-1", R + "instance-id=web-1",
+                        R + "custom-health-status.enabled=true")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    // The first read and update happen on other threads once registered: wait for them, bounded.
+                    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+                    while (health.calls.size() < 2 && System.nanoTime() < deadline) {
+                        Thread.onSpinWait();
+                    }
+                });
+        assertThat(health.calls).containsExactly("RegisterInstance", "UpdateInstanceCustomHealthStatus web-1 UNHEALTHY",
+                "DeregisterInstance");
+    }
+
     @Test
     void thirtyOneAttributesAreRefused() {
         String[] properties = Stream.concat(Stream.of(R + "enabled=true", R + "service-id=srv-1"),
