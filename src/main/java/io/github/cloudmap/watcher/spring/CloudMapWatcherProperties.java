@@ -304,7 +304,7 @@ public class CloudMapWatcherProperties {
         /** Starting rate, requests per second. Default 20. */
         private Double initialRate;
 
-        /** Floor, requests per second: the budget never goes slower. Default 1. */
+        /** Floor, requests per second: the budget never goes slower. Default 0.1. */
         private Double minRate;
 
         /** Ceiling, requests per second: this application's share of the account's quota. Default 400. */
