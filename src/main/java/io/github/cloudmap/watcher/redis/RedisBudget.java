@@ -28,27 +28,37 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * A {@link RequestBudget} shared by every process of a fleet through Redis: one token bucket per
- * AWS account and Region (Bucket4j's, over Lettuce), whose rate adapts for the whole fleet: a
- * throttled answer seen by any process cuts it, quiet intervals raise it step by step, with the
- * rules of the local adaptive budget. Cloud Map's quotas belong to the account, so twenty pods
+ * AWS account and Region, kept in Redis on Redis's own clock, whose rate adapts for the whole fleet: a
+ * throttled answer seen by any process cuts it, quiet intervals in which requests waited raise
+ * it, with the rule of the local adaptive budget. Only a real answer raises it: a 5xx, an I/O
+ * failure, a timeout or a cancellation ({@code onUnanswered}) neither raises nor cuts. Cloud Map's quotas belong to the account, so twenty pods
  * that each believe they own them melt them together; sharing one bucket keeps them polite.
  *
- * <p><b>How it decides.</b> Bucket4j keeps the bucket; a short Lua script keeps the fleet's rate
- * and its version, and decides each change atomically with a marker that expires after the rule's
+ * <p><b>How it decides.</b> One Lua script keeps the bucket, the fleet's rate and its version,
+ * and a set of live processes, all on Redis's {@code TIME}, so hosts whose clocks disagree by
+ * seconds still share the bucket first come, first served. A take reserves the next permits of
+ * the bucket, including some not yet refilled, and the process hands each over when it is due:
+ * one round trip covers many permits, so the fleet's rate does not depend on Redis's latency
+ * below {@code redisTimeout}. The script decides each change of the rate atomically with a marker that expires after the rule's
  * window, so three processes throttled in the same instant cut once, not three times. Processes
  * that join or leave need no coordination: each reads the rate on its first call.
  *
  * <p><b>When Redis fails</b> (unreachable, restarted, or slower than {@code redisTimeout}, 250 ms
  * by default) the budget serves permits from its local fallback budget within that wait, logs
  * once, and tries Redis again at most once per {@code retryInterval} (1 s) while permits are
- * asked for; when Redis answers it logs once more and goes back to the fleet's bucket. A bucket
+ * asked for; when Redis answers it logs once more and goes back to the fleet's bucket. The
+ * default fallback starts at this process's share of the fleet's last known rate (the rate over
+ * the live processes), without a burst larger than a second of it. A take that answers after
+ * the wait gives its permits back; a node demoted to replica ({@code READONLY}) is left for a new
+ * connection; while the connection is down, calls fail at once instead of queueing. A bucket
  * lost with a restart is rebuilt from the rate the processes know. No watch fails or waits
  * longer than {@code redisTimeout} because of Redis.
  *
- * <p><b>Threads.</b> Nothing blocks: Bucket4j's and Lettuce's asynchronous APIs are used, and a
+ * <p><b>Threads.</b> Nothing blocks: Lettuce's asynchronous API is used, and a
  * permit is handed over on the scheduler passed to {@link #acquire(Scheduler)}, never on Lettuce's
  * event loop. Waiting acquisitions of this process are served in order (FIFO); across processes
- * the bucket is first come, first served.
+ * the bucket is first come, first served. Local timings read {@code System.nanoTime()} (or a
+ * scheduler's own virtual time), never the wall clock.
  *
  * <p><b>Secrets.</b> A password in the URI never appears in a log line, an exception message or
  * {@link #toString()}.
@@ -65,8 +75,8 @@ import reactor.core.scheduler.Scheduler;
  * // on shutdown: budget.close();
  * }</pre>
  *
- * <p>Thread-safe. Needs {@code com.bucket4j:bucket4j_jdk17-lettuce} and
- * {@code io.lettuce:lettuce-core} on the class path (optional dependencies of this library).
+ * <p>Thread-safe. Needs {@code io.lettuce:lettuce-core} on the class path (an optional dependency
+ * of this library).
  */
 public final class RedisBudget implements RequestBudget, AutoCloseable {
 

@@ -160,6 +160,25 @@ class RedisBudgetTest {
     }
 
     @Test
+    void theFleetClimbsByTheLocalBudgetsRuleFromTheRateBeforeTheLastCut() {
+        RedisBudget budget = budget(store);
+        Grants first = new Grants().acquire(budget, time, 1);
+        time.advanceTimeBy(Duration.ofSeconds(1));
+        first.permits.get(0).onThrottled();
+        assertThat(store.state()).as("Redis keeps the rate before the cut").isEqualTo(new FleetRate(1, 1, false, 2));
+
+        Grants demand = new Grants();
+        for (int second = 1; second <= 3 && store.state().version() == 1; second++) {
+            demand.acquire(budget, time, 4);
+            time.advanceTimeBy(Duration.ofSeconds(1));
+            demand.answerNew();
+        }
+        double expected = new io.github.cloudmap.watcher.internal.RateRule(RULES.config()).raise(1, 2, false);
+        assertThat(store.state().rate()).as("the shared RateRule's raise, given the rate before the cut").isEqualTo(expected);
+        assertThat(store.state().beforeCut()).isEqualTo(2.0);
+    }
+
+    @Test
     void anIdleFleetIsNotRaised() {
         RedisBudget budget = budget(store);
         for (int second = 1; second <= 5; second++) {
