@@ -671,8 +671,7 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
         private String region;
         private Duration redisTimeout = DEFAULT_REDIS_TIMEOUT;
         private Duration retryInterval = DEFAULT_RETRY_INTERVAL;
-        private AdaptiveBudgetConfig config = AdaptiveBudgetConfig.defaults();
-        private FleetRules rules = FleetRules.from(config);
+        private FleetRules rules = FleetRules.from(AdaptiveBudgetConfig.defaults());
         private RequestBudget fallback;
         private MeterRegistry meterRegistry;
 
@@ -742,13 +741,13 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
 
         /**
          * The adaptive rules the fleet follows, the same as a local budget's (default
-         * {@link AdaptiveBudgetConfig#defaults()}), and the settings of the default fallback.
+         * {@link AdaptiveBudgetConfig#defaults()}), and the settings of the default fallback (which
+         * starts at this process's share of the fleet's last known rate).
          * The fleet's bucket is the whole account's: {@code maxRate} can be the account's quota
          * (100/s for GetOperation) where nothing else uses it.
          */
         public Builder adaptive(AdaptiveBudgetConfig config) {
-            this.config = Objects.requireNonNull(config, "config must not be null");
-            this.rules = FleetRules.from(config);
+            this.rules = FleetRules.from(Objects.requireNonNull(config, "config must not be null"));
             return this;
         }
 

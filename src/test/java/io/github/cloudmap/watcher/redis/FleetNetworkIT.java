@@ -226,7 +226,9 @@ class FleetNetworkIT {
         run.dispose();
         System.out.println("[herd] " + one);
         System.out.println("[herd] one of 4 processes on its fallback, fleet at 8/s: " + granted.get() + " permits in 2 s");
-        assertThat(granted.get()).as("its share, 8/s / 4 = 2/s, not the initial 8/s and a burst of 10")
-                .isLessThanOrEqualTo(8);
+        // Its share, 8/s / 4 = 2/s with a burst of 2, climbing by the local rule (+2/s a held-back
+        // second): about 8 in 2 s. The initial 8/s and a burst of 10 gave 26 before.
+        assertThat(granted.get()).as("its share of the fleet's rate, not the initial rate and a full burst")
+                .isLessThanOrEqualTo(12);
     }
 }
