@@ -525,12 +525,17 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
     private RequestBudget freshFallback() {
         AdaptiveBudgetConfig config = rules.config();
         double share = Math.min(config.maxRate(), fleetRate.get().rate() / Math.max(1, live.get()));
-        return RequestBudget.adaptive(config.toBuilder()
-                .initialRate(share)
-                .minRate(Math.min(config.minRate(), share))
-                .burst((int) Math.max(1, Math.min(config.burst(), Math.ceil(share))))
-                .slowStart(false)
-                .build());
+        try {
+            return RequestBudget.adaptive(config.toBuilder()
+                    .initialRate(share)
+                    .minRate(Math.min(config.minRate(), share))
+                    .burst((int) Math.max(1, Math.min(config.burst(), Math.ceil(share))))
+                    .slowStart(false)
+                    .build());
+        } catch (IllegalArgumentException unusable) {
+            // A share the settings cannot express (never expected): the waiters must still be served.
+            return RequestBudget.adaptive(config);
+        }
     }
 
     private static Disposable schedule(Scheduler scheduler, Runnable task, long delayNanos) {

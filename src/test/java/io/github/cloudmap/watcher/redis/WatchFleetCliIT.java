@@ -113,7 +113,7 @@ class WatchFleetCliIT {
 
     @Test
     void parallelWatchCommandsShareOneBudgetAndExitQuietly() {
-        Run shared = run("CLOUDMAP_WATCHER_REDIS_URL", Map.of("CLOUDMAP_WATCHER_REDIS_URL", redis.uri()));
+        Run shared = run("shared and quiet", Map.of("CLOUDMAP_WATCHER_REDIS_URL", redis.uri()));
         assertThat(shared.calls()).isPositive();
     }
 
