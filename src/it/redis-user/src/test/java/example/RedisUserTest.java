@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncCli
 import software.amazon.awssdk.services.servicediscovery.model.Operation;
 import software.amazon.awssdk.services.servicediscovery.model.OperationStatus;
 
-/** A fleet user: the library with Bucket4j and Lettuce 7.7 on netty-bom 4.2, a watch on a Redis budget. */
+/** A fleet user: the library with Lettuce 7.7 on netty-bom 4.2, a watch on a Redis budget. */
 class RedisUserTest {
 
     private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
@@ -140,7 +140,7 @@ class RedisUserTest {
         }
         RedisClient redisClient = RedisClient.create(uri);
         try (StatefulRedisConnection<String, String> connection = redisClient.connect()) {
-            assertEquals(1L, connection.sync().exists("cloudmap-watcher:budget:{123456789012:us-east-1}:bucket"),
+            assertEquals(1L, connection.sync().exists("cloudmap-watcher:budget:{123456789012:us-east-1}:state"),
                     "the permits came from the fleet's bucket in Redis");
         } finally {
             redisClient.shutdown();

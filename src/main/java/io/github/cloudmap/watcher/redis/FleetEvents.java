@@ -20,4 +20,10 @@ interface FleetEvents {
 
     /** The fleet's rate was raised by this process. */
     default void raised() { }
+
+    /**
+     * A round trip to Redis took more than half the bounded wait: Redis answers, but a little
+     * slower and the budget falls back.
+     */
+    default void slow() { }
 }

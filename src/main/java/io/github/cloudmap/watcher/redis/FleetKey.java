@@ -3,8 +3,8 @@ package io.github.cloudmap.watcher.redis;
 import java.util.Objects;
 
 /**
- * The Redis keys of one account's and Region's budget: {@code PREFIX:{ACCOUNT:REGION}:bucket},
- * {@code :state}, {@code :cut} and {@code :raise}. The braces are a Redis Cluster hash tag, so
+ * The Redis keys of one account's and Region's budget: {@code PREFIX:{ACCOUNT:REGION}:state}
+ * (rate and bucket), {@code :cut}, {@code :raise} and {@code :live}. The braces are a Redis Cluster hash tag, so
  * all four live on one shard. Immutable.
  */
 record FleetKey(String prefix, String account, String region) {
@@ -35,8 +35,9 @@ record FleetKey(String prefix, String account, String region) {
         return prefix + ":{" + account + ":" + region + "}";
     }
 
-    String bucket() {
-        return base() + ":bucket";
+    /** The processes seen lately: a sorted set scored by Redis time. */
+    String live() {
+        return base() + ":live";
     }
 
     String state() {

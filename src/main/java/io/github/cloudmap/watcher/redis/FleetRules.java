@@ -1,15 +1,16 @@
 package io.github.cloudmap.watcher.redis;
 
 import io.github.cloudmap.watcher.AdaptiveBudgetConfig;
+import io.github.cloudmap.watcher.internal.RateRule;
 import java.time.Duration;
 
 /**
- * The adaptive rules the fleet follows, the local adaptive budget's own (its
- * {@code AdaptiveBudgetConfig}): start at {@code initialRate}; a throttled answer cuts the rate
- * to {@code rate * decreaseFactor} (never below {@code minRate}), at most once per {@code window}
- * however many requests were throttled in it; a window without a throttle, in which requests had
- * to wait for the budget, raises it: doubling until the first cut ({@code slowStart}), then by
- * {@code increaseStep} (never above {@code maxRate}). The bucket holds {@code burst} permits.
+ * The adaptive rules the fleet follows: the local adaptive budget's own ({@code RateRule} over
+ * its {@code AdaptiveBudgetConfig}), so a fleet adapts exactly as one process would. Start at
+ * {@code initialRate}; a throttled answer cuts the rate, at most once per {@code window} however
+ * many requests were throttled in it; a window without a throttle, in which requests had to wait
+ * for the budget, raises it by the shared rule (which scales the climb with the rate before the
+ * last cut). The bucket holds {@code burst} permits.
  *
  * <p>This class computes the new rate; whether a change happens at all is decided atomically in
  * Redis ({@link LettuceFleetStore#SCRIPT}), so that three processes throttled in the same
@@ -43,6 +44,17 @@ record FleetRules(double initialRate, double minRate, double maxRate, double inc
                 config.decreaseFactor(), config.cutWindow(), config.burst(), config.slowStart());
     }
 
+    /** These rules as the settings of a local adaptive budget. */
+    AdaptiveBudgetConfig config() {
+        return AdaptiveBudgetConfig.builder().initialRate(initialRate).minRate(minRate).maxRate(maxRate)
+                .increaseStep(increaseStep).decreaseFactor(decreaseFactor).cutWindow(window).burst(burst)
+                .slowStart(slowStart).build();
+    }
+
+    private RateRule rule() {
+        return new RateRule(config());
+    }
+
     /** The fleet's rate before any change. */
     FleetRate initial() {
         return new FleetRate(initialRate, 0, slowStart);
@@ -50,12 +62,12 @@ record FleetRules(double initialRate, double minRate, double maxRate, double inc
 
     /** The rate after a throttle. */
     double cut(double rate) {
-        return Math.max(minRate, rate * decreaseFactor);
+        return rule().cut(rate);
     }
 
     /** The rate after a window in which the budget held requests back and none was throttled. */
     double raise(FleetRate current) {
-        return Math.min(maxRate, current.slowStart() ? current.rate() * 2 : current.rate() + increaseStep);
+        return rule().raise(current.rate(), current.beforeCut(), current.slowStart());
     }
 
     /** True when {@link #raise} would change nothing. */

@@ -4,20 +4,22 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Where the fleet's bucket and rate live: Redis in production ({@link LettuceFleetStore}), a map
- * in unit tests. Every method returns at once; the future completes on whatever thread the
- * store's I/O runs on, so callers must not run user code in its callbacks. Thread-safe.
+ * in unit tests. The bucket refills on the store's own clock (Redis's {@code TIME}), never a
+ * process's. Every method returns at once; the future completes on whatever thread the store's
+ * I/O runs on, so callers must not run user code in its callbacks. Thread-safe.
  */
 interface FleetStore extends AutoCloseable {
 
     /**
-     * Takes one permit from the fleet's bucket, refilled at {@code rate}.
-     *
-     * @return 0 when the permit was taken, otherwise how many nanoseconds until one may be
+     * Reserves up to {@code wanted} permits from the fleet's bucket, in the order calls reach the
+     * store: permits the bucket holds are due at once, the others at the time the bucket will
+     * have refilled them (so one call covers a round trip's worth of permits). Also reads the
+     * rate, restoring it from {@code known} if the store lost it, and counts this process live.
      */
-    CompletableFuture<Long> tryTake(FleetRate rate);
+    CompletableFuture<Grant> take(FleetRate known, int wanted);
 
-    /** Puts back a permit taken for a waiter who was gone by the time it arrived. */
-    CompletableFuture<Void> giveBack(FleetRate rate);
+    /** Puts back permits reserved for waiters who were gone by the time they were due. */
+    CompletableFuture<Void> giveBack(FleetRate known, int permits);
 
     /**
      * Proposes a change of the fleet's rate, or only reads it ({@link Change#READ}). The store
@@ -57,6 +59,24 @@ interface FleetStore extends AutoCloseable {
         READ
     }
 
-    /** The answer to {@link #change}: what happened and the rate now. */
-    record Decision(Outcome outcome, FleetRate current) { }
+    /** The answer to {@link #change}: what happened, the rate now and how many processes are live. */
+    record Decision(Outcome outcome, FleetRate current, int live) { }
+
+    /**
+     * The answer to {@link #take}: the rate, how many permits were reserved, the bucket's tokens
+     * just before (negative when permits are already reserved ahead), and the live processes.
+     */
+    record Grant(FleetRate current, int granted, double tokensBefore, int live) {
+
+        /** Nanoseconds after the store answered when reserved permit {@code i} (from 0) is due. */
+        long dueNanos(int i) {
+            double seconds = (i + 1 - tokensBefore) / current.rate();
+            return seconds <= 0 ? 0 : (long) Math.ceil(seconds * 1e9);
+        }
+
+        /** The bucket's tokens after the reservation. */
+        double tokensAfter() {
+            return tokensBefore - granted;
+        }
+    }
 }

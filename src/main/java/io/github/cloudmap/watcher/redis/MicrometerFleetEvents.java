@@ -19,6 +19,7 @@ final class MicrometerFleetEvents implements FleetEvents {
     private final Counter returns;
     private final Counter cuts;
     private final Counter raises;
+    private final Counter slow;
 
     MicrometerFleetEvents(MeterRegistry registry, FleetKey key, RedisBudget budget) {
         Tags tags = Tags.of("account", key.account(), "region", key.region());
@@ -26,6 +27,7 @@ final class MicrometerFleetEvents implements FleetEvents {
         this.returns = registry.counter("cloudmap.watcher.budget.redis.returns", tags);
         this.cuts = registry.counter("cloudmap.watcher.budget.redis.cuts", tags);
         this.raises = registry.counter("cloudmap.watcher.budget.redis.raises", tags);
+        this.slow = registry.counter("cloudmap.watcher.budget.redis.slow", tags);
         // Gauges hold the budget weakly: a budget that is dropped does not live on in the registry.
         Gauge.builder("cloudmap.watcher.budget.redis.connected", budget, b -> b.onRedis() ? 1 : 0)
                 .tags(tags).register(registry);
@@ -49,5 +51,10 @@ final class MicrometerFleetEvents implements FleetEvents {
     @Override
     public void raised() {
         raises.increment();
+    }
+
+    @Override
+    public void slow() {
+        slow.increment();
     }
 }

@@ -2,6 +2,7 @@ package io.github.cloudmap.watcher.redis;
 
 import io.github.cloudmap.watcher.AdaptiveBudgetConfig;
 import io.github.cloudmap.watcher.RequestBudget;
+import io.github.cloudmap.watcher.internal.WatchEngine;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -12,39 +13,52 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Scheduler;
 
 /**
  * A {@link RequestBudget} shared by every process of a fleet through Redis: one token bucket per
- * AWS account and Region (Bucket4j's, over Lettuce), whose rate adapts for the whole fleet: a
- * throttled answer seen by any process cuts it, quiet intervals raise it step by step, with the
- * rules of the local adaptive budget. Cloud Map's quotas belong to the account, so twenty pods
+ * AWS account and Region, kept in Redis on Redis's own clock, whose rate adapts for the whole fleet: a
+ * throttled answer seen by any process cuts it, quiet intervals in which requests waited raise
+ * it, with the rule of the local adaptive budget. Only a real answer raises it: a 5xx, an I/O
+ * failure, a timeout or a cancellation ({@code onUnanswered}) neither raises nor cuts. Cloud Map's quotas belong to the account, so twenty pods
  * that each believe they own them melt them together; sharing one bucket keeps them polite.
  *
- * <p><b>How it decides.</b> Bucket4j keeps the bucket; a short Lua script keeps the fleet's rate
- * and its version, and decides each change atomically with a marker that expires after the rule's
+ * <p><b>How it decides.</b> One Lua script keeps the bucket, the fleet's rate and its version,
+ * and a set of live processes, all on Redis's {@code TIME}, so hosts whose clocks disagree by
+ * seconds still share the bucket first come, first served. A take reserves the next permits of
+ * the bucket, including some not yet refilled, and the process hands each over when it is due:
+ * one round trip covers many permits, so the fleet's rate does not depend on Redis's latency
+ * below {@code redisTimeout}. The script decides each change of the rate atomically with a marker that expires after the rule's
  * window, so three processes throttled in the same instant cut once, not three times. Processes
  * that join or leave need no coordination: each reads the rate on its first call.
  *
  * <p><b>When Redis fails</b> (unreachable, restarted, or slower than {@code redisTimeout}, 250 ms
  * by default) the budget serves permits from its local fallback budget within that wait, logs
  * once, and tries Redis again at most once per {@code retryInterval} (1 s) while permits are
- * asked for; when Redis answers it logs once more and goes back to the fleet's bucket. A bucket
+ * asked for; when Redis answers it logs once more and goes back to the fleet's bucket. The
+ * default fallback starts at this process's share of the fleet's last known rate (the rate over
+ * the live processes), without a burst larger than a second of it. A take that answers after
+ * the wait gives its permits back; a node demoted to replica ({@code READONLY}) is left for a new
+ * connection; while the connection is down, calls fail at once instead of queueing. A bucket
  * lost with a restart is rebuilt from the rate the processes know. No watch fails or waits
  * longer than {@code redisTimeout} because of Redis.
  *
- * <p><b>Threads.</b> Nothing blocks: Bucket4j's and Lettuce's asynchronous APIs are used, and a
+ * <p><b>Threads.</b> Nothing blocks: Lettuce's asynchronous API is used, and a
  * permit is handed over on the scheduler passed to {@link #acquire(Scheduler)}, never on Lettuce's
  * event loop. Waiting acquisitions of this process are served in order (FIFO); across processes
- * the bucket is first come, first served.
+ * the bucket is first come, first served. Local timings read {@code System.nanoTime()} (or a
+ * scheduler's own virtual time), never the wall clock.
  *
  * <p><b>Secrets.</b> A password in the URI never appears in a log line, an exception message or
  * {@link #toString()}.
@@ -61,8 +75,8 @@ import reactor.core.scheduler.Scheduler;
  * // on shutdown: budget.close();
  * }</pre>
  *
- * <p>Thread-safe. Needs {@code com.bucket4j:bucket4j_jdk17-lettuce} and
- * {@code io.lettuce:lettuce-core} on the class path (optional dependencies of this library).
+ * <p>Thread-safe. Needs {@code io.lettuce:lettuce-core} on the class path (an optional dependency
+ * of this library).
  */
 public final class RedisBudget implements RequestBudget, AutoCloseable {
 
@@ -81,10 +95,18 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
     private static final Duration FIRST_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** Attempts at a cut or raise that keep meeting a concurrent change. */
     private static final int CHANGE_ATTEMPTS = 3;
+    /** What a process asks again before its last reserved permit is due, on top of two round trips. */
+    private static final long LEAD_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** A pause longer than this between takes means the clocks of two schedulers were compared: ask now. */
+    private static final long MAX_PAUSE_NANOS = TimeUnit.MINUTES.toNanos(2);
 
     private final FleetStore store;
     private final FleetRules rules;
-    private final RequestBudget fallback;
+    /** The fallback the application gave, or null: the budget then keeps its own (see {@link #freshFallback}). */
+    private final RequestBudget givenFallback;
+    private final AtomicReference<RequestBudget> fallback;
+    /** Cuts made by fallbacks the budget replaced, so {@link #cuts()} never goes down. */
+    private final AtomicLong retiredCuts = new AtomicLong();
     private final Duration redisTimeout;
     private final long retryNanos;
     private final String description;
@@ -92,12 +114,19 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
     private final FleetEvents events;
 
     private final AtomicReference<FleetRate> fleetRate;
+    /** The processes Redis saw lately (its live set), this one included. */
+    private final AtomicInteger live = new AtomicInteger(1);
     private final AtomicBoolean onRedis = new AtomicBoolean(true);
     private final AtomicLong lastProbe = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong lastRefresh = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong lastRaise = new AtomicLong(Long.MIN_VALUE);
     /** When the fleet's bucket last made a waiter of this process wait: the rate held it back. */
     private final AtomicLong lastHeldBack = new AtomicLong(Long.MIN_VALUE);
+    /** Not before this time (the waiters' clock) does the process ask for more: it holds enough reserved permits. */
+    private final AtomicLong nextTake = new AtomicLong(Long.MIN_VALUE);
+    /** The round trip of takes, smoothed; -1 before the first. */
+    private final AtomicLong roundTrip = new AtomicLong(-1);
+    private final AtomicBoolean warnedSlow = new AtomicBoolean();
     private final ConcurrentLinkedQueue<Waiter> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicBoolean pumping = new AtomicBoolean();
@@ -109,7 +138,8 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
             java.util.function.Function<RedisBudget, FleetEvents> events) {
         this.store = store;
         this.rules = rules;
-        this.fallback = fallback;
+        this.givenFallback = fallback;
+        this.fallback = new AtomicReference<>(fallback != null ? fallback : RequestBudget.adaptive(rules.config()));
         this.redisTimeout = redisTimeout;
         this.retryNanos = retryInterval.toNanos();
         this.description = description;
@@ -133,6 +163,8 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
      * A builder for a budget on a Lettuce client the application already has, connecting to
      * {@code uri}; the client stays the application's: {@link #close()} closes only the
      * budget's own connection. (Lettuce opens connections asynchronously only to a given URI.)
+     * Whatever the client's options, the budget's calls fail at once while its connection is
+     * down rather than queue and run stale after an outage.
      *
      * @throws NullPointerException if an argument is null
      */
@@ -145,10 +177,10 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
     public Mono<Permit> acquire(Scheduler scheduler) {
         Objects.requireNonNull(scheduler, "scheduler must not be null");
         return Mono.defer(() -> {
-            long now = scheduler.now(TimeUnit.NANOSECONDS);
+            long now = WatchEngine.nanoTime(scheduler);
             if (!onRedis.get()) {
                 probe(scheduler, now);
-                return fallback.acquire(scheduler);
+                return fallback.get().acquire(scheduler);
             }
             refresh(scheduler, now);
             return Mono.<Permit>create(sink -> {
@@ -157,18 +189,18 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
                 queue.add(waiter);
                 sink.onCancel(waiter::cancel);
                 pump();
-            }).onErrorResume(FellBack.class, e -> fallback.acquire(scheduler));
+            }).onErrorResume(FellBack.class, e -> fallback.get().acquire(scheduler));
         });
     }
 
     @Override
     public double currentRate() {
-        return onRedis.get() ? fleetRate.get().rate() : fallback.currentRate();
+        return onRedis.get() ? fleetRate.get().rate() : fallback.get().currentRate();
     }
 
     @Override
     public int waiting() {
-        return waiting.get() + fallback.waiting();
+        return waiting.get() + fallback.get().waiting();
     }
 
     /**
@@ -177,7 +209,7 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
      */
     @Override
     public long cuts() {
-        return cutsWon.get() + fallback.cuts();
+        return cutsWon.get() + retiredCuts.get() + fallback.get().cuts();
     }
 
     /** True while permits come from the fleet's bucket in Redis; false while on the local fallback. */
@@ -186,8 +218,9 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
     }
 
     /**
-     * Closes the budget's Redis connection (and its client, when the budget opened it). Waiting
-     * acquisitions are served by the local budget from then on. Does not block.
+     * Closes the budget's Redis connection (and its client, when the budget opened it, once the
+     * connection is closed). Waiting acquisitions are served by the local budget from then on.
+     * Does not block.
      */
     @Override
     public void close() {
@@ -198,10 +231,10 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
     @Override
     public String toString() {
         return "RedisBudget[" + description + ", rate " + currentRate() + "/s, " + (onRedis() ? "on Redis" : "on the local fallback")
-                + "]";
+                + ", " + live.get() + " live process(es)]";
     }
 
-    // ---- the queue of this process's waiters: one Redis request at a time, for the oldest ----
+    // ---- the queue of this process's waiters: one Redis request at a time, reserving ahead ----
 
     private void pump() {
         while (pumping.compareAndSet(false, true)) {
@@ -220,7 +253,16 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
                 pumping.set(false);
                 continue;
             }
-            takeFor(head);
+            long wait = nextTake.get() == Long.MIN_VALUE ? 0 : nextTake.get() - WatchEngine.nanoTime(head.scheduler);
+            if (wait > 0 && wait <= MAX_PAUSE_NANOS) {
+                // The permits this process already reserved cover the time until then.
+                schedule(head.scheduler, () -> {
+                    pumping.set(false);
+                    pump();
+                }, wait);
+                return;
+            }
+            takeFor(head.scheduler);
             return;
         }
     }
@@ -236,34 +278,96 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
         return null;
     }
 
-    private void takeFor(Waiter head) {
-        Scheduler scheduler = head.scheduler;
-        FleetRate rate = fleetRate.get();
-        bounded(store.tryTake(rate), scheduler).subscribe(waitNanos -> {
-            if (waitNanos == 0) {
-                Waiter taker = liveHead();
-                if (taker == null || !taker.grant(new FleetPermit(scheduler))) {
-                    store.giveBack(rate);   // nobody left to use it: the fleet gets it back
-                }
-                pumping.set(false);
-                pump();
-            } else {
-                lastHeldBack.set(scheduler.now(TimeUnit.NANOSECONDS));
-                // Ask again when the bucket says a permit is due; a cut or a raise by another
-                // process may move that, so never sleep longer than the refresh interval.
-                long delay = Math.min(waitNanos, REFRESH_NANOS);
-                schedule(scheduler, () -> {
-                    pumping.set(false);
-                    pump();
-                }, delay);
+    /**
+     * How many permits one call reserves at most: the permits the fleet's rate yields within one
+     * bounded wait, shared among the live processes, so every process's reservations reach about
+     * as far ahead and each gets its turn (first come, first served in Redis).
+     */
+    private int batch() {
+        double perWait = fleetRate.get().rate() * redisTimeout.toNanos() / 1e9;
+        return (int) Math.max(1, Math.floor(perWait / Math.max(1, live.get())));
+    }
+
+    private void takeFor(Scheduler scheduler) {
+        int wanted = Math.max(1, Math.min(waiting.get(), batch()));
+        FleetRate known = fleetRate.get();
+        long sent = WatchEngine.nanoTime(scheduler);
+        // 0: waiting for the answer; 1: answered in time; 2: timed out (a late answer gives its permits back).
+        AtomicInteger state = new AtomicInteger();
+        CompletableFuture<FleetStore.Grant> call = store.take(known, wanted);
+        Disposable timer = schedule(scheduler, () -> {
+            if (state.compareAndSet(0, 2)) {
+                takeFailed(new TimeoutException("Redis did not answer within " + redisTimeout.toMillis() + " ms"));
             }
-        }, error -> {
-            fallBack(error, true);
-            pumping.set(false);
-            pump();
+        }, redisTimeout.toNanos());
+        call.whenComplete((grant, error) -> {
+            if (state.compareAndSet(0, 1)) {
+                timer.dispose();
+                if (error != null) {
+                    takeFailed(error);
+                } else {
+                    granted(grant, wanted, scheduler, sent);
+                }
+            } else if (grant != null && grant.granted() > 0) {
+                // The take ran in Redis after the budget stopped waiting for it: the fleet gets its permits back.
+                store.giveBack(grant.current(), grant.granted());
+            }
         });
     }
 
+    private void takeFailed(Throwable error) {
+        fallBack(error, true);
+        pumping.set(false);
+        pump();
+    }
+
+    private void granted(FleetStore.Grant grant, int wanted, Scheduler scheduler, long sent) {
+        long now = WatchEngine.nanoTime(scheduler);
+        long trip = Math.max(0, now - sent);
+        roundTrip.accumulateAndGet(trip, (old, fresh) -> old < 0 ? fresh : (3 * old + fresh) / 4);
+        if (trip > redisTimeout.toNanos() / 2) {
+            events.slow();
+            if (warnedSlow.compareAndSet(false, true)) {
+                log.warn("Fleet budget {}: a round trip to Redis took {} ms, over half the {} ms it may take before the"
+                        + " budget falls back; the fleet's permits still come on time, but Redis or the network is slow",
+                        description, TimeUnit.NANOSECONDS.toMillis(trip), redisTimeout.toMillis());
+            }
+        }
+        adopt(grant.current());
+        live.set(Math.max(1, grant.live()));
+        lastRefresh.set(now);
+        long lastDue = 0;
+        int handed = 0;
+        for (; handed < grant.granted(); handed++) {
+            Waiter w = liveHead();
+            if (w == null) {
+                break;
+            }
+            lastDue = grant.dueNanos(handed);
+            if (!w.grant(new FleetPermit(w.scheduler), lastDue)) {
+                handed--;   // gone between the look and the grant: the next one takes it
+            }
+        }
+        if (handed < grant.granted()) {
+            store.giveBack(grant.current(), grant.granted() - handed);   // nobody left to use them
+        }
+        if (lastDue > 0 || grant.granted() < wanted) {
+            lastHeldBack.set(now);
+        }
+        long next;
+        if (grant.granted() == 0) {
+            // Nothing could be reserved: ask again once the bucket has room for one.
+            double room = grant.tokensAfter() + grant.current().rate() * LettuceFleetStore.MAX_AHEAD.toSeconds();
+            next = now + (long) Math.max(TimeUnit.MILLISECONDS.toNanos(1), (1 - room) / grant.current().rate() * 1e9);
+        } else {
+            // Ask again a round trip (and a margin) before the last reserved permit is due.
+            long lead = Math.min(redisTimeout.toNanos(), 2 * Math.max(0, roundTrip.get()) + LEAD_MARGIN_NANOS);
+            next = now + Math.max(0, lastDue - lead);
+        }
+        nextTake.set(next);
+        pumping.set(false);
+        pump();
+    }
     // ---- the fleet's rate ----
 
     private void cut(Scheduler scheduler) {
@@ -276,7 +380,7 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
      * nothing about the account's headroom and must not drift up to the ceiling.
      */
     private void maybeRaise(Scheduler scheduler) {
-        long now = scheduler.now(TimeUnit.NANOSECONDS);
+        long now = WatchEngine.nanoTime(scheduler);
         long window = rules.window().toNanos();
         long heldBack = lastHeldBack.get();
         boolean limited = waiting.get() > 0 || (heldBack != Long.MIN_VALUE && now - heldBack < window);
@@ -293,6 +397,7 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
         double proposed = change == FleetStore.Change.CUT ? rules.cut(known.rate()) : rules.raise(known);
         bounded(store.change(change, known, proposed), scheduler).subscribe(decision -> {
             adopt(decision.current());
+            live.set(Math.max(1, decision.live()));
             switch (decision.outcome()) {
                 case APPLIED -> {
                     log.debug("Fleet budget {}: {} to {}/s", description, change == FleetStore.Change.CUT ? "cut" : "raised",
@@ -323,13 +428,14 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
         Scheduler scheduler = reactor.core.scheduler.Schedulers.parallel();
         onRedis.set(false);
         probing.set(true);
-        lastProbe.set(scheduler.now(TimeUnit.NANOSECONDS));
+        lastProbe.set(WatchEngine.nanoTime(scheduler));
         store.connect();
         FleetRate known = fleetRate.get();
         Mono.fromFuture(store.change(FleetStore.Change.READ, known, known.rate()), false)
                 .timeout(FIRST_CONNECT_TIMEOUT, scheduler)
                 .subscribe(decision -> {
                     adopt(decision.current());
+                    live.set(Math.max(1, decision.live()));
                     onRedis.set(true);
                     probing.set(false);
                     log.info("Fleet budget {}: on Redis, the fleet's rate is {}/s", description, fleetRate.get().rate());
@@ -347,7 +453,10 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
         if ((last == Long.MIN_VALUE || now - last >= REFRESH_NANOS) && lastRefresh.compareAndSet(last, now)) {
             FleetRate known = fleetRate.get();
             bounded(store.change(FleetStore.Change.READ, known, known.rate()), scheduler)
-                    .subscribe(decision -> adopt(decision.current()), error -> fallBack(error, true));
+                    .subscribe(decision -> {
+                        adopt(decision.current());
+                        live.set(Math.max(1, decision.live()));
+                    }, error -> fallBack(error, true));
         }
     }
 
@@ -361,6 +470,11 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
     private void fallBack(Throwable error, boolean log) {
         if (onRedis.compareAndSet(true, false)) {
             lastProbe.set(Long.MIN_VALUE);
+            nextTake.set(Long.MIN_VALUE);
+            if (givenFallback == null) {
+                RequestBudget old = fallback.getAndSet(freshFallback());
+                retiredCuts.addAndGet(old.cuts());
+            }
             if (log) {
                 RedisBudget.log.warn("Fleet budget {}: Redis failed or took over {} ms ({}); using the local budget"
                         + " until it answers again", description, redisTimeout.toMillis(), secrets.scrub(error));
@@ -402,12 +516,35 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
         return Mono.fromFuture(future, false).timeout(redisTimeout, scheduler);
     }
 
-    private static void schedule(Scheduler scheduler, Runnable task, long delayNanos) {
+    /**
+     * The budget this process falls back to (unless the application gave its own): this
+     * process's share of the fleet's last known rate, the rate divided by the live processes,
+     * with a burst no larger than a second of it, so N processes losing Redis together go on at
+     * about the fleet's rate instead of N times the initial rate plus N bursts.
+     */
+    private RequestBudget freshFallback() {
+        AdaptiveBudgetConfig config = rules.config();
+        double share = Math.min(config.maxRate(), fleetRate.get().rate() / Math.max(1, live.get()));
         try {
-            scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+            return RequestBudget.adaptive(config.toBuilder()
+                    .initialRate(share)
+                    .minRate(Math.min(config.minRate(), share))
+                    .burst((int) Math.max(1, Math.min(config.burst(), Math.ceil(share))))
+                    .slowStart(false)
+                    .build());
+        } catch (IllegalArgumentException unusable) {
+            // A share the settings cannot express (never expected): the waiters must still be served.
+            return RequestBudget.adaptive(config);
+        }
+    }
+
+    private static Disposable schedule(Scheduler scheduler, Runnable task, long delayNanos) {
+        try {
+            return scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
         } catch (RuntimeException rejected) {
             // The watcher's scheduler is shut down: nobody is left to serve.
             task.run();
+            return Disposables.disposed();
         }
     }
 
@@ -440,8 +577,8 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
             return state.get() == WAITING;
         }
 
-        /** Hands over {@code permit} on the waiter's scheduler; false if the waiter had gone. */
-        boolean grant(FleetPermit permit) {
+        /** Hands over {@code permit} on the waiter's scheduler when it is due; false if the waiter had gone. */
+        boolean grant(FleetPermit permit, long dueNanos) {
             if (!state.compareAndSet(WAITING, GRANTED)) {
                 return false;
             }
@@ -451,7 +588,7 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
                 if (state.compareAndSet(GRANTED, DONE)) {
                     sink.success(permit);
                 }
-            }, 0);
+            }, dueNanos);
             return true;
         }
 
@@ -467,14 +604,14 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
                 waiting.decrementAndGet();
                 queue.remove(this);
             } else if (state.compareAndSet(GRANTED, DONE)) {
-                // Cancelled between the grant and its delivery: the permit goes back.
-                store.giveBack(fleetRate.get());
+                // Cancelled between the reservation and its delivery: the permit goes back.
+                store.giveBack(fleetRate.get(), 1);
             }
         }
     }
 
     /** A permit from the fleet's bucket: its outcome steers the fleet's rate. */
-    private final class FleetPermit implements Permit {
+    final class FleetPermit implements Permit {
         private final Scheduler scheduler;
         private final AtomicBoolean reported = new AtomicBoolean();
 
@@ -489,11 +626,20 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
             }
         }
 
+        /** A real answer: the account had room for the request; may raise the fleet's rate. */
         @Override
         public void onAnswered() {
             if (reported.compareAndSet(false, true) && onRedis.get()) {
                 maybeRaise(scheduler);
             }
+        }
+
+        /**
+         * A 5xx answer, an I/O failure, a timeout or a cancellation: says nothing about the
+         * account's quota, so the fleet's rate neither rises nor falls.
+         */
+        public void onUnanswered() {
+            reported.set(true);
         }
     }
 
@@ -530,8 +676,7 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
         private String region;
         private Duration redisTimeout = DEFAULT_REDIS_TIMEOUT;
         private Duration retryInterval = DEFAULT_RETRY_INTERVAL;
-        private AdaptiveBudgetConfig config = AdaptiveBudgetConfig.defaults();
-        private FleetRules rules = FleetRules.from(config);
+        private FleetRules rules = FleetRules.from(AdaptiveBudgetConfig.defaults());
         private RequestBudget fallback;
         private MeterRegistry meterRegistry;
 
@@ -601,13 +746,13 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
 
         /**
          * The adaptive rules the fleet follows, the same as a local budget's (default
-         * {@link AdaptiveBudgetConfig#defaults()}), and the settings of the default fallback.
+         * {@link AdaptiveBudgetConfig#defaults()}), and the settings of the default fallback (which
+         * starts at this process's share of the fleet's last known rate).
          * The fleet's bucket is the whole account's: {@code maxRate} can be the account's quota
          * (100/s for GetOperation) where nothing else uses it.
          */
         public Builder adaptive(AdaptiveBudgetConfig config) {
-            this.config = Objects.requireNonNull(config, "config must not be null");
-            this.rules = FleetRules.from(config);
+            this.rules = FleetRules.from(Objects.requireNonNull(config, "config must not be null"));
             return this;
         }
 
@@ -642,22 +787,27 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
                 throw new IllegalStateException("key(account, region) must be given: the budget is per AWS account and Region");
             }
             FleetKey key = new FleetKey(keyPrefix, account, region);
-            RedisClient redis = client;
             RedisURI target = uri;
-            if (redis == null) {
-                redis = RedisClient.create();
-                redis.setOptions(ClientOptions.builder()
-                        // Fail at once while disconnected instead of queueing: the fallback serves.
-                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                        .timeoutOptions(TimeoutOptions.enabled(redisTimeout))
-                        .build());
-            }
+            // A client of the budget's own, even beside an application's (sharing its threads and
+            // event loops, and its options but these two): a connection's options are fixed when
+            // it opens, and Lettuce's defaults would queue takes and give-backs while Redis is
+            // away and run them, stale, after it comes back.
+            RedisClient redis = client == null ? RedisClient.create() : RedisClient.create(client.getResources());
+            ClientOptions base = client == null ? ClientOptions.create() : client.getOptions();
+            redis.setOptions(base.mutate()
+                    // Fail at once while disconnected instead of queueing: the fallback serves.
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    // No command timeout of Lettuce's: the budget bounds its own waits, and a
+                    // take that ran after the wait must still deliver its answer, to be given back.
+                    .timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build())
+                    .build());
             String description = RedisUris.describe(target) + " " + key;
-            FleetStore store = new LettuceFleetStore(redis, target, client == null, key, rules);
+            // The budget's client is always its own to shut down: shared resources stay the application's.
+            FleetStore store = new LettuceFleetStore(redis, target, true, key, rules);
             store.connect();
-            RequestBudget local = fallback != null ? fallback : RequestBudget.adaptive(config);
             MeterRegistry registry = meterRegistry;
-            RedisBudget budget = new RedisBudget(store, rules, local, redisTimeout, retryInterval, description, secrets,
+            // Without a fallback of the application's, the budget keeps its own: its share of the fleet's rate.
+            RedisBudget budget = new RedisBudget(store, rules, fallback, redisTimeout, retryInterval, description, secrets,
                     registry == null ? b -> FleetEvents.NONE : b -> new MicrometerFleetEvents(registry, key, b));
             budget.start();
             return budget;

@@ -1,14 +1,17 @@
 package io.github.cloudmap.watcher.redis;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * The fleet's state in memory, with the semantics of {@link LettuceFleetStore#SCRIPT} and
- * Bucket4j's greedy bucket, on a (virtual) clock: for unit tests of {@link RedisBudget}. It can
- * be told to hang or to fail, as an unreachable or slow Redis does. Thread-safe (synchronized).
+ * The fleet's state in memory, with the semantics of {@link LettuceFleetStore#SCRIPT} on a
+ * (virtual) clock that stands for Redis's own: for unit tests of {@link RedisBudget}. It can be
+ * told to hang or to fail, as an unreachable or slow Redis does, and to report more live
+ * processes than the test runs. Thread-safe (synchronized).
  */
 final class FakeFleetStore implements FleetStore {
 
@@ -19,12 +22,11 @@ final class FakeFleetStore implements FleetStore {
     private FleetRate state;
     private long cutUntil = Long.MIN_VALUE;
     private long raiseUntil = Long.MIN_VALUE;
-    private long configuredVersion = -1;
-    private double tokens;
-    private double capacity;
-    private double ratePerNano;
+    private double tokens = Double.NaN;
     private long refilledAt;
     private volatile Mode mode = Mode.UP;
+    private volatile int otherProcesses;
+    private final Map<Object, Long> seen = new HashMap<>();
     final AtomicInteger takes = new AtomicInteger();
     final AtomicInteger givenBack = new AtomicInteger();
     final AtomicInteger applied = new AtomicInteger();
@@ -36,6 +38,11 @@ final class FakeFleetStore implements FleetStore {
 
     void mode(Mode mode) {
         this.mode = mode;
+    }
+
+    /** Processes the store reports live besides those that call it. */
+    void otherProcesses(int n) {
+        this.otherProcesses = n;
     }
 
     synchronized FleetRate state() {
@@ -59,62 +66,61 @@ final class FakeFleetStore implements FleetStore {
         };
     }
 
-    @Override
-    public CompletableFuture<Long> tryTake(FleetRate rate) {
-        return answer(() -> {
-            synchronized (this) {
-                takes.incrementAndGet();
-                configure(rate);
-                refill();
-                if (tokens >= 1) {
-                    tokens -= 1;
-                    return 0L;
-                }
-                return Math.max(1L, (long) Math.ceil((1 - tokens) / ratePerNano));
-            }
-        });
-    }
-
-    @Override
-    public CompletableFuture<Void> giveBack(FleetRate rate) {
-        return answer(() -> {
-            synchronized (this) {
-                givenBack.incrementAndGet();
-                refill();
-                tokens = Math.min(capacity, tokens + 1);
-                return null;
-            }
-        });
-    }
-
-    /** Bucket4j's implicit replacement: a higher version replaces the configuration, tokens as they are. */
-    private void configure(FleetRate rate) {
-        if (rate.version() > configuredVersion || configuredVersion < 0) {
-            boolean fresh = configuredVersion < 0;
-            refill();
-            configuredVersion = rate.version();
-            capacity = rules.burst();
-            ratePerNano = rate.rate() / 1e9;
-            tokens = fresh ? capacity : Math.min(tokens, capacity);
-            refilledAt = now();
+    /** What every script call does first: restore what the caller knows if newer, refill, count the caller. */
+    private void enter(FleetRate known) {
+        if (state == null || known.version() > state.version()) {
+            state = known;
         }
+        refill();
+        seen.put(Thread.currentThread(), now());
+    }
+
+    private int live() {
+        return 1 + otherProcesses;
     }
 
     private void refill() {
         long now = now();
-        if (configuredVersion >= 0) {
-            tokens = Math.min(capacity, tokens + (now - refilledAt) * ratePerNano);
+        if (Double.isNaN(tokens)) {
+            tokens = rules.burst();
+        } else if (state != null && now > refilledAt) {
+            tokens = Math.min(rules.burst(), tokens + (now - refilledAt) * state.rate() / 1e9);
         }
         refilledAt = now;
+    }
+
+    @Override
+    public CompletableFuture<Grant> take(FleetRate known, int wanted) {
+        return answer(() -> {
+            synchronized (this) {
+                takes.incrementAndGet();
+                enter(known);
+                double before = tokens;
+                long room = (long) Math.floor(tokens + state.rate() * LettuceFleetStore.MAX_AHEAD.toSeconds());
+                int granted = (int) Math.max(0, Math.min(wanted, room));
+                tokens -= granted;
+                return new Grant(state, granted, before, live());
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> giveBack(FleetRate known, int permits) {
+        return answer(() -> {
+            synchronized (this) {
+                givenBack.addAndGet(permits);
+                enter(known);
+                tokens = Math.min(rules.burst(), tokens + permits);
+                return null;
+            }
+        });
     }
 
     @Override
     public CompletableFuture<Decision> change(Change change, FleetRate known, double proposed) {
         return answer(() -> {
             synchronized (this) {
-                if (state == null || known.version() > state.version()) {
-                    state = known;
-                }
+                enter(known);
                 long now = now();
                 Outcome outcome = Outcome.READ;
                 if (change == Change.CUT) {
@@ -134,7 +140,7 @@ final class FakeFleetStore implements FleetStore {
                     applied.incrementAndGet();
                     state = change == Change.CUT ? state.cutTo(proposed) : state.raisedTo(proposed);
                 }
-                return new Decision(outcome, state);
+                return new Decision(outcome, state, live());
             }
         });
     }

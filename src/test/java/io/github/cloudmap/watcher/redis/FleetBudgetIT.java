@@ -155,7 +155,7 @@ class FleetBudgetIT {
         while (children.stream().anyMatch(c -> !c.output().contains("WATCHING")) && System.nanoTime() < deadline) {
             Thread.sleep(100);   // real processes starting: bounded
         }
-        Thread.sleep(1000);
+        Thread.sleep(300);
         redis.kill();
         System.out.println("[fleet] redis-server killed");
         Thread.sleep(2000);
@@ -165,9 +165,12 @@ class FleetBudgetIT {
 
         assertThat(run.sum("terminal")).as("every watch ended in its terminal state").isEqualTo(PROCESSES * OPERATIONS);
         assertThat(run.results).allSatisfy(r -> {
-            assertThat(Double.parseDouble(r.get("fallbacks"))).as("fallback counted in the meters").isGreaterThanOrEqualTo(1);
-            assertThat(Double.parseDouble(r.get("returns"))).as("return counted in the meters").isGreaterThanOrEqualTo(1);
             assertThat(r.get("onRedis")).as("back on Redis at the end").isEqualTo("true");
+            assertThat(r.get("returns")).as("a return for each fallback").isEqualTo(r.get("fallbacks"));
         });
+        // A process whose watches all ended before the kill (they are fast now: 1.00 calls/op)
+        // never asked Redis during the outage, so it had nothing to fall back from.
+        assertThat(run.results).as("the outage was seen and counted in the meters")
+                .anySatisfy(r -> assertThat(Double.parseDouble(r.get("fallbacks"))).isGreaterThanOrEqualTo(1));
     }
 }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The fleet's state in a real Redis (needs {@code redis-server}; skipped where it cannot be
- * found): the Lua script's atomic decisions and Bucket4j's bucket, through Lettuce.
+ * found): the Lua script's atomic decisions and its bucket on Redis's clock, through Lettuce.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LettuceFleetStoreIT {
@@ -80,7 +80,7 @@ class LettuceFleetStoreIT {
 
         List<Outcome> outcomes = cuts.stream().map(f -> f.join().outcome()).toList();
         assertThat(outcomes).containsOnlyOnce(Outcome.APPLIED).containsOnly(Outcome.APPLIED, Outcome.MARKED);
-        assertThat(await(fleet.get(0).change(Change.READ, initial, 0)).current()).isEqualTo(new FleetRate(25, 1, false));
+        assertThat(await(fleet.get(0).change(Change.READ, initial, 0)).current()).isEqualTo(new FleetRate(25, 1, false, 50));
     }
 
     @Test
@@ -97,9 +97,10 @@ class LettuceFleetStoreIT {
 
         Decision stale = awaitOutcomeOtherThan(Outcome.MARKED, () -> b.change(Change.CUT, new FleetRate(50, 0, false), 25));
         assertThat(stale.outcome()).isEqualTo(Outcome.STALE);
-        assertThat(stale.current()).isEqualTo(new FleetRate(25, 1, false));
-        assertThat(await(b.change(Change.CUT, stale.current(), 12.5))).isEqualTo(
-                new Decision(Outcome.APPLIED, new FleetRate(12.5, 2, false)));
+        assertThat(stale.current()).isEqualTo(new FleetRate(25, 1, false, 50));
+        Decision cut = await(b.change(Change.CUT, stale.current(), 12.5));
+        assertThat(cut.outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(cut.current()).as("the rate before this cut is kept for the climb").isEqualTo(new FleetRate(12.5, 2, false, 25));
     }
 
     @Test
@@ -116,26 +117,32 @@ class LettuceFleetStoreIT {
     }
 
     @Test
-    void theBucketGrantsItsRateAndFollowsACut(TestInfo test) throws Exception {
+    void theBucketRunsOnRedisTimeReservesAheadAndFollowsACut(TestInfo test) throws Exception {
         String key = test.getTestMethod().orElseThrow().getName();
         LettuceFleetStore a = process(key);
         LettuceFleetStore b = process(key);
-        await(b.change(Change.READ, new FleetRate(2, 0, false), 0));
         FleetRate two = new FleetRate(2, 0, false);
-        assertThat(await(a.tryTake(two))).isZero();
-        assertThat(await(b.tryTake(two))).as("a full bucket holds one second at the rate, for the fleet").isZero();
-        long wait = await(a.tryTake(two));
-        assertThat(wait).as("the next permit is due in about 1/2 s").isBetween(
-                TimeUnit.MILLISECONDS.toNanos(300), TimeUnit.MILLISECONDS.toNanos(501));
+        await(b.change(Change.READ, two, 0));
+        FleetStore.Grant first = await(a.take(two, 3));
+        assertThat(first.granted()).as("reserved ahead of the refill").isEqualTo(3);
+        assertThat(first.dueNanos(0)).isZero();
+        assertThat(first.dueNanos(1)).as("a full bucket holds the burst (2), for the fleet").isZero();
+        assertThat(first.dueNanos(2)).as("the third permit is due in about 1/2 s").isBetween(
+                TimeUnit.MILLISECONDS.toNanos(400), TimeUnit.MILLISECONDS.toNanos(501));
+        FleetStore.Grant second = await(b.take(two, 1));
+        assertThat(second.dueNanos(0)).as("b's reservation queues behind a's: first come, first served")
+                .isBetween(TimeUnit.MILLISECONDS.toNanos(900), TimeUnit.MILLISECONDS.toNanos(1001));
+        assertThat(second.live()).as("two processes seen").isEqualTo(2);
 
-        // A cut to 0.2/s under version 1 replaces the configuration for everyone, b's stale proxy included.
-        long slower = await(a.tryTake(new FleetRate(0.2, 1, false)));
-        assertThat(slower).as("the bucket now refills at 0.2/s").isGreaterThan(TimeUnit.SECONDS.toNanos(2));
-        assertThat(await(b.tryTake(two))).as("b still asks at 2/s v0: the bucket keeps the newer 0.2/s")
-                .isGreaterThan(TimeUnit.SECONDS.toNanos(2));
-        // Giving back a permit makes it available at once.
-        await(a.giveBack(new FleetRate(0.2, 1, false)));
-        assertThat(await(b.tryTake(two))).isZero();
+        // A cut to 0.2/s: the next reservation is spaced at the new rate, for everyone.
+        Decision cut = await(a.change(Change.CUT, two, 0.2));
+        assertThat(cut.outcome()).isEqualTo(Outcome.APPLIED);
+        FleetStore.Grant slower = await(b.take(two, 1));
+        assertThat(slower.current().rate()).as("b learns the cut from its take").isEqualTo(0.2);
+        assertThat(slower.dueNanos(0)).as("due at 0.2/s").isGreaterThan(TimeUnit.SECONDS.toNanos(5));
+        // Giving back brings the reservations forward.
+        await(a.giveBack(cut.current(), 3));
+        assertThat(await(b.take(cut.current(), 1)).dueNanos(0)).isLessThan(slower.dueNanos(0));
     }
 
     @Test
@@ -143,14 +150,14 @@ class LettuceFleetStoreIT {
         String key = test.getTestMethod().orElseThrow().getName();
         LettuceFleetStore a = process(key);
         assertThat(await(a.change(Change.CUT, new FleetRate(50, 0, false), 25)).outcome()).isEqualTo(Outcome.APPLIED);
-        assertThat(await(a.tryTake(new FleetRate(25, 1, false)))).isZero();
+        assertThat(await(a.take(new FleetRate(25, 1, false), 1)).granted()).isEqualTo(1);
 
         redis.restart();   // no persistence: every key is gone
 
-        FleetRate known = new FleetRate(25, 1, false);
+        FleetRate known = new FleetRate(25, 1, false, 50);
         Decision read = awaitAnswer(() -> a.change(Change.READ, known, 0));
         assertThat(read.current()).as("restored from the process's knowledge, version kept").isEqualTo(known);
-        assertThat(await(a.tryTake(known))).as("the bucket is rebuilt, not an error").isZero();
+        assertThat(await(a.take(known, 1)).dueNanos(0)).as("the bucket is rebuilt full, not an error").isZero();
         // A process that joins now, knowing only the defaults, learns the restored rate.
         assertThat(await(process(key).change(Change.READ, new FleetRate(50, 0, false), 0)).current()).isEqualTo(known);
     }

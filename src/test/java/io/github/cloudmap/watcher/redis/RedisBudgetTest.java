@@ -95,10 +95,10 @@ class RedisBudgetTest {
         RedisBudget budget = budget(store);
         new Grants().acquire(budget, time, 2);   // empties the bucket
         Grants late = new Grants().acquire(budget, time, 1);
-        assertThat(budget.waiting()).isEqualTo(1);
+        assertThat(late.permits).as("reserved in Redis, due in 1/2 s").isEmpty();
 
         late.subscriptions.get(0).dispose();
-        assertThat(budget.waiting()).isZero();
+        assertThat(store.givenBack).as("the reserved permit goes back to the fleet").hasValue(1);
         time.advanceTimeBy(Duration.ofSeconds(1));
 
         assertThat(late.permits).isEmpty();
@@ -117,7 +117,7 @@ class RedisBudgetTest {
         permits.forEach(Permit::onThrottled);
         permits.forEach(Permit::onThrottled);   // a second report of the same permit is ignored
 
-        assertThat(store.state()).isEqualTo(new FleetRate(1, 1, false));
+        assertThat(store.state()).isEqualTo(new FleetRate(1, 1, false, 2));
         assertThat(store.applied).hasValue(1);
         assertThat(fleet.stream().mapToLong(RedisBudget::cuts).sum()).isEqualTo(1);
         assertThat(fleet).allSatisfy(b -> assertThat(b.currentRate()).isEqualTo(1.0));
@@ -157,6 +157,25 @@ class RedisBudgetTest {
         }
         // +1/s per window after the cut's window, capped at 4.
         assertThat(rates).containsExactly(2.0, 3.0, 4.0, 4.0, 4.0);
+    }
+
+    @Test
+    void theFleetClimbsByTheLocalBudgetsRuleFromTheRateBeforeTheLastCut() {
+        RedisBudget budget = budget(store);
+        Grants first = new Grants().acquire(budget, time, 1);
+        time.advanceTimeBy(Duration.ofSeconds(1));
+        first.permits.get(0).onThrottled();
+        assertThat(store.state()).as("Redis keeps the rate before the cut").isEqualTo(new FleetRate(1, 1, false, 2));
+
+        Grants demand = new Grants();
+        for (int second = 1; second <= 3 && store.state().version() == 1; second++) {
+            demand.acquire(budget, time, 4);
+            time.advanceTimeBy(Duration.ofSeconds(1));
+            demand.answerNew();
+        }
+        double expected = new io.github.cloudmap.watcher.internal.RateRule(RULES.config()).raise(1, 2, false);
+        assertThat(store.state().rate()).as("the shared RateRule's raise, given the rate before the cut").isEqualTo(expected);
+        assertThat(store.state().beforeCut()).isEqualTo(2.0);
     }
 
     @Test
@@ -245,6 +264,78 @@ class RedisBudgetTest {
         g.permits.get(0).onThrottled();
         assertThat(local.throttled).hasValue(1);
         assertThat(store.applied).hasValue(0);
+    }
+
+    @Test
+    void anUnansweredRequestNeitherRaisesNorCutsTheFleetRate() {
+        RedisBudget budget = budget(store);
+        for (int second = 1; second <= 4; second++) {
+            Grants g = new Grants().acquire(budget, time, 6);   // more than the rate: held back
+            time.advanceTimeBy(Duration.ofSeconds(1));
+            for (Permit p : g.permits) {
+                ((RedisBudget.FleetPermit) p).onUnanswered();   // 5xx, I/O failure, timeout, cancellation
+                p.onAnswered();   // a report after the first is ignored
+            }
+        }
+        assertThat(store.applied).as("no raise and no cut").hasValue(0);
+        assertThat(store.state().rate()).isEqualTo(2.0);
+    }
+
+    @Test
+    void aProcessFallsBackToItsShareOfTheFleetRateWithoutABurst() {
+        FleetRules rules = new FleetRules(40, 0.5, 40, 1, 0.5, Duration.ofSeconds(1), 20, false);
+        FakeFleetStore fleet = new FakeFleetStore(time, rules);
+        fleet.otherProcesses(3);   // four processes live
+        RedisBudget budget = new RedisBudget(fleet, rules, null, Duration.ofMillis(250), Duration.ofMinutes(1), "herd",
+                RedisBudget.Secrets.NONE, b -> FleetEvents.NONE);
+        new Grants().acquire(budget, time, 1);   // learns the four live processes
+        fleet.mode(Mode.FAILING);
+        new Grants().acquire(budget, time, 1);   // falls back
+        assertThat(budget.onRedis()).isFalse();
+
+        Grants local = new Grants().acquire(budget, time, 100);
+        time.advanceTimeBy(Duration.ofSeconds(10));
+        // 40/s shared by 4: 10/s, a burst of at most a second of it; not 40/s and a burst of 20.
+        assertThat(budget.currentRate()).isEqualTo(10.0);
+        assertThat(local.permits.size()).as("permits in 10 s on the fallback").isBetween(95, 111);
+        assertThat(local.millis.stream().filter(m -> m == local.millis.get(0)).count()).as("the burst")
+                .isLessThanOrEqualTo(11);
+    }
+
+    @Test
+    void aTakeThatAnswersAfterTheBoundedWaitGivesItsPermitsBack() {
+        FleetStore late = new FleetStore() {
+            final java.util.concurrent.CompletableFuture<Grant> answer = new java.util.concurrent.CompletableFuture<>();
+
+            @Override
+            public java.util.concurrent.CompletableFuture<Grant> take(FleetRate known, int wanted) {
+                time.schedule(() -> answer.complete(new Grant(known, wanted, 10, 1)), 400,
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+                return answer;
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<Void> giveBack(FleetRate known, int permits) {
+                store.giveBack(known, permits);
+                return java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<Decision> change(Change change, FleetRate known, double proposed) {
+                return store.change(change, known, proposed);
+            }
+
+            @Override
+            public void close() { }
+        };
+        RedisBudget budget = new RedisBudget(late, RULES, local, Duration.ofMillis(250), Duration.ofSeconds(1), "late",
+                RedisBudget.Secrets.NONE, b -> FleetEvents.NONE);
+        Grants grants = new Grants().acquire(budget, time, 1);
+        time.advanceTimeBy(Duration.ofMillis(250));
+        assertThat(grants.permits).as("served by the fallback after the bounded wait").hasSize(1);
+        assertThat(local.granted).hasValue(1);
+        time.advanceTimeBy(Duration.ofMillis(200));
+        assertThat(store.givenBack).as("the take ran in Redis after all: its permit is the fleet's again").hasValue(1);
     }
 
     private double fallbacks() {
