@@ -31,8 +31,9 @@ import reactor.core.scheduler.Scheduler;
  * AWS account and Region, kept in Redis on Redis's own clock, whose rate adapts for the whole fleet: a
  * throttled answer seen by any process cuts it, quiet intervals in which requests waited raise
  * it, with the rule of the local adaptive budget. Only a real answer raises it: a 5xx, an I/O
- * failure, a timeout or a cancellation ({@code onUnanswered}) neither raises nor cuts. Cloud Map's quotas belong to the account, so twenty pods
- * that each believe they own them melt them together; sharing one bucket keeps them polite.
+ * failure, a timeout or a cancellation ({@code onUnanswered}) neither raises nor cuts. Cloud
+ * Map's quotas belong to the account, so twenty pods that each believe they own them melt them
+ * together; sharing one bucket keeps them polite.
  *
  * <p><b>How it decides.</b> One Lua script keeps the bucket, the fleet's rate and its version,
  * and a set of live processes, all on Redis's {@code TIME}, so hosts whose clocks disagree by
@@ -638,6 +639,7 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
          * A 5xx answer, an I/O failure, a timeout or a cancellation: says nothing about the
          * account's quota, so the fleet's rate neither rises nor falls.
          */
+        @Override
         public void onUnanswered() {
             reported.set(true);
         }

@@ -151,7 +151,7 @@ public class CloudMapWatcherAutoConfiguration {
      * GetOperation calls draw from it. Closed with the application context.
      */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = {"io.lettuce.core.RedisClient", "io.github.bucket4j.redis.lettuce.Bucket4jLettuce"})
+    @ConditionalOnClass(name = "io.lettuce.core.RedisClient")
     @Conditional({OnRedisUrlCondition.class, OnWatcherClientCondition.class})
     @ConditionalOnMissingBean(OperationWatcher.class)
     static class RedisPollBudgetConfiguration {

@@ -327,7 +327,7 @@ public class CloudMapWatcherProperties {
 
         /**
          * A budget shared by every process of a fleet through Redis (poll-budget only; needs
-         * Lettuce and bucket4j-lettuce on the class path): set its url to turn it on.
+         * Lettuce on the class path): set its url to turn it on.
          */
         private final Redis redis = new Redis();
 
