@@ -47,8 +47,13 @@ public final class HostilePasswordProbe {
         return "redis://" + HostilePasswords.encode(user) + ":" + HostilePasswords.encode(password) + "@127.0.0.1:" + port;
     }
 
+    private static int budgets;
+
     private static void budget(String uri) throws InterruptedException {
-        try (RedisBudget budget = RedisBudget.builder(uri).key("123456789012", "eu-west-1")
+        // A fleet of its own per budget: each reports throttles, and on one shared key the cuts
+        // would sink the fleet's rate towards its 0.1/s floor, slower than the bounded wait below.
+        String account = String.format("%012d", ++budgets);
+        try (RedisBudget budget = RedisBudget.builder(uri).key(account, "eu-west-1")
                 .retryInterval(Duration.ofMillis(100)).build()) {
             // A real process: wait (bounded) for the connection or the fallback, then take permits
             // and report a throttle, the paths that write log lines.

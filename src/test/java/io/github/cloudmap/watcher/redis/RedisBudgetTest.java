@@ -1,6 +1,7 @@
 package io.github.cloudmap.watcher.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.github.cloudmap.watcher.RequestBudget;
 import io.github.cloudmap.watcher.RequestBudget.Permit;
@@ -155,8 +156,19 @@ class RedisBudgetTest {
             demand.forEach(Grants::answerNew);
             rates.add(store.state().rate());
         }
-        // +1/s per window after the cut's window, capped at 4.
-        assertThat(rates).containsExactly(2.0, 3.0, 4.0, 4.0, 4.0);
+        // One raise of the shared RateRule per quiet window, from the rate before the cut: not one
+        // per process (three processes would climb three times as fast).
+        io.github.cloudmap.watcher.internal.RateRule rule = new io.github.cloudmap.watcher.internal.RateRule(RULES.config());
+        List<Double> expected = new ArrayList<>();
+        double rate = 1.0;
+        for (int window = 1; window <= 5; window++) {
+            rate = rule.raise(rate, store.state().beforeCut(), false);
+            expected.add(rate);
+        }
+        assertThat(rates).hasSize(5);
+        for (int i = 0; i < 5; i++) {
+            assertThat(rates.get(i)).as("rate after window %d", i + 1).isCloseTo(expected.get(i), within(1e-9));
+        }
     }
 
     @Test
