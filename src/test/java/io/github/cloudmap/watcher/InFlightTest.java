@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -18,7 +19,9 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.test.StepVerifier;
+import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncClient;
 import software.amazon.awssdk.services.servicediscovery.model.ListOperationsRequest;
+import software.amazon.awssdk.services.servicediscovery.model.ListOperationsResponse;
 import software.amazon.awssdk.services.servicediscovery.model.OperationFilter;
 import software.amazon.awssdk.services.servicediscovery.model.OperationSummary;
 import software.amazon.awssdk.services.servicediscovery.model.OperationType;
@@ -92,6 +95,55 @@ class InFlightTest {
     }
 
     @Test
+    void aPageAnswered503IsUnansweredForTheBudgetNotARoomToRaise() {
+        // A brownout (5xx) says nothing about the quota: like polls and submissions, the listing
+        // must report it as unanswered, or a run of 503s raises the adaptive ListOperations budget.
+        client.listings()
+                .error(() -> ServiceDiscoveryException.builder().statusCode(503).message("Service Unavailable").build())
+                .page(null, summary("op-a", PENDING));
+
+        StepVerifier.withVirtualTime(() -> watcher().build().inFlight(InFlightQuery.all()).map(OperationSummary::id))
+                .thenAwait(Duration.ofSeconds(2))
+                .expectNext("op-a")
+                .verifyComplete();
+
+        assertThat(listBudget.acquired.get()).isEqualTo(2);
+        assertThat(listBudget.unanswered.get()).as("the 503 page").isEqualTo(1);
+        assertThat(listBudget.answered.get()).as("only the page that was answered").isEqualTo(1);
+    }
+
+    @Test
+    void aCancelledListingReportsItsPermitUnanswered() {
+        CompletableFuture<ListOperationsResponse> never = new CompletableFuture<>();
+        ServiceDiscoveryAsyncClient hanging = new ServiceDiscoveryAsyncClient() {
+            @Override
+            public String serviceName() {
+                return "servicediscovery";
+            }
+
+            @Override
+            public void close() {
+            }
+
+            @Override
+            public CompletableFuture<ListOperationsResponse> listOperations(ListOperationsRequest request) {
+                return never;
+            }
+        };
+        OperationWatcher watcher = OperationWatcher.builder(hanging).jitter(0).listBudget(listBudget).build();
+
+        StepVerifier.withVirtualTime(() -> watcher.inFlight(InFlightQuery.all()))
+                .expectSubscription()
+                .thenAwait(Duration.ofSeconds(1))
+                .thenCancel()
+                .verify(VERIFY_BOUND);
+
+        assertThat(never).as("the request is cancelled with the listing").isCancelled();
+        assertThat(listBudget.unanswered.get()).isEqualTo(1);
+        assertThat(listBudget.answered.get()).isZero();
+    }
+
+    @Test
     void accessDeniedEndsTheListingWithTheSdksException() {
         client.listings().accessDenied();
 
@@ -153,6 +205,8 @@ class InFlightTest {
     private static final class CountingBudget implements RequestBudget {
         final AtomicInteger acquired = new AtomicInteger();
         final AtomicInteger throttled = new AtomicInteger();
+        final AtomicInteger answered = new AtomicInteger();
+        final AtomicInteger unanswered = new AtomicInteger();
 
         @Override
         public Mono<Permit> acquire(Scheduler scheduler) {
@@ -166,6 +220,12 @@ class InFlightTest {
 
                     @Override
                     public void onAnswered() {
+                        answered.incrementAndGet();
+                    }
+
+                    @Override
+                    public void onUnanswered() {
+                        unanswered.incrementAndGet();
                     }
                 };
             });

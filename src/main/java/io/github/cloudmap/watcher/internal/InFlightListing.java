@@ -111,20 +111,11 @@ final class InFlightListing {
                 .nextToken(nextToken)
                 .overrideConfiguration(RequestOverrides.APPLY)
                 .build();
-        return budget.acquire(scheduler).flatMap(permit ->
+        // PermitOutcome, as for polls and submissions: a 5xx, an I/O failure or a cancellation
+        // says nothing about the quota and must not raise an adaptive ListOperations budget.
+        return budget.acquire(scheduler).flatMap(PermitOutcome.sending(
                         Mono.fromFuture(() -> settings.client().listOperations(request))
-                                .doOnSuccess(response -> {
-                                    permit.onAnswered();
-                                    pages.incrementAndGet();
-                                })
-                                .doOnError(error -> {
-                                    if (FailureClassifier.isThrottling(error)) {
-                                        permit.onThrottled();
-                                    } else {
-                                        permit.onAnswered();
-                                    }
-                                })
-                                .doOnCancel(permit::onAnswered))
+                                .doOnSuccess(response -> pages.incrementAndGet())))
                 .onErrorMap(FailureClassifier::unwrap)
                 .retryWhen(Retry.backoff(PAGE_RETRIES, Duration.ofMillis(500)).maxBackoff(Duration.ofSeconds(8))
                         .scheduler(scheduler)

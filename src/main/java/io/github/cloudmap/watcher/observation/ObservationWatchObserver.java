@@ -90,8 +90,8 @@ public final class ObservationWatchObserver implements WatchObserver {
         WatchContext context = new WatchContext(ownerAccount);
         Observation observation = WatcherObservationDocumentation.WATCH
                 .observation(watchConvention, DefaultWatchObservationConvention.INSTANCE, () -> context, registry)
-                .parentObservation(parent(subscriber))
-                .start();
+                .parentObservation(parent(subscriber));
+        Guarded.run(observation::start);
         return new WatchHandle(observation, context, ownerAccount, scheduler);
     }
 
@@ -112,14 +112,15 @@ public final class ObservationWatchObserver implements WatchObserver {
                 .observation(pollConvention, DefaultPollObservationConvention.INSTANCE, () -> context, registry)
                 .parentObservation(first == null ? null : first.observation);
         if (first == null) {
-            observation.start();
+            Guarded.run(observation::start);
         } else {
             // Started in the watch's scope: Micrometer Tracing prefers a span current on the thread
             // to the parent observation's (the first poll runs on the subscribing thread, where
             // automatic context propagation has made the caller's span current).
-            try (Observation.Scope scope = first.observation.openScope()) {
-                observation.start();
-            }
+            Guarded.inScope(first.observation, () -> {
+                Guarded.run(observation::start);
+                return null;
+            });
         }
         return new PollHandle(observation, context, scheduler, watches.size() > 1 ? watches.subList(1, watches.size()) : List.of());
     }
@@ -134,8 +135,8 @@ public final class ObservationWatchObserver implements WatchObserver {
             Observation observation = WatcherObservationDocumentation.SUBMISSION
                     .observation(submissionConvention, DefaultSubmissionObservationConvention.INSTANCE, () -> context,
                             registry)
-                    .parentObservation(parent(subscriber))
-                    .start();
+                    .parentObservation(parent(subscriber));
+            Guarded.run(observation::start);
             AtomicBoolean stopped = new AtomicBoolean();
             return attempts
                     .doOnNext(operation -> {
@@ -147,7 +148,7 @@ public final class ObservationWatchObserver implements WatchObserver {
                     .doOnError(error -> {
                         context.setOutcome(error instanceof OperationTimeoutException ? WatchOutcome.TIMEOUT
                                 : WatchOutcome.ERROR);
-                        observation.error(error);
+                        Guarded.run(() -> observation.error(error));
                     })
                     .doFinally(signal -> {
                         if (!stopped.compareAndSet(false, true)) {
@@ -161,7 +162,7 @@ public final class ObservationWatchObserver implements WatchObserver {
                             context.setOutcome(WatchOutcome.ERROR);
                         }
                         context.setAttempts(Math.max(1, submissions.getAsInt()));
-                        observation.stop();
+                        Guarded.run(observation::stop);
                     })
                     // The watches of the attempts find their parent here.
                     .contextWrite(reactor.util.context.Context.of(CONTEXT_KEY, observation));
@@ -232,8 +233,9 @@ public final class ObservationWatchObserver implements WatchObserver {
                         if (operation.status() == OperationStatus.FAIL) {
                             context.setErrorCode(operation.errorCode());
                         }
-                        observation.event(Observation.Event.of(WatcherObservationDocumentation.Events.STATUS.getName(),
-                                "status " + operation.statusAsString()));
+                        Guarded.run(() -> observation.event(Observation.Event.of(
+                                WatcherObservationDocumentation.Events.STATUS.getName(),
+                                "status " + operation.statusAsString())));
                         WatchOutcome outcome = outcomeOf(operation);
                         if (outcome != null) {
                             context.setOutcome(outcome);
@@ -242,7 +244,7 @@ public final class ObservationWatchObserver implements WatchObserver {
                     .doOnError(error -> {
                         context.setOutcome(error instanceof OperationTimeoutException ? WatchOutcome.TIMEOUT
                                 : WatchOutcome.ERROR);
-                        observation.error(error);
+                        Guarded.run(() -> observation.error(error));
                     })
                     .doFinally(this::stop);
         }
@@ -265,7 +267,7 @@ public final class ObservationWatchObserver implements WatchObserver {
                 context.setOutcome(signal == SignalType.CANCEL ? WatchOutcome.CANCELLED : WatchOutcome.ERROR);
             }
             context.setDurationNanos(WatchEngine.nanoTime(scheduler) - startNanos);
-            observation.stop();
+            Guarded.run(observation::stop);
         }
     }
 
@@ -291,14 +293,12 @@ public final class ObservationWatchObserver implements WatchObserver {
         public void permitted() {
             permittedNanos = WatchEngine.nanoTime(scheduler);
             // A new event each time: an event made once would carry the time it was made.
-            observation.event(Observation.Event.of(WatcherObservationDocumentation.Events.PERMIT.getName()));
+            Guarded.run(() -> observation.event(Observation.Event.of(WatcherObservationDocumentation.Events.PERMIT.getName())));
         }
 
         @Override
         public CompletableFuture<GetOperationResponse> send(Supplier<CompletableFuture<GetOperationResponse>> call) {
-            try (Observation.Scope scope = observation.openScope()) {
-                return call.get();
-            }
+            return Guarded.inScope(observation, call);
         }
 
         @Override
@@ -319,16 +319,16 @@ public final class ObservationWatchObserver implements WatchObserver {
             context.setWireNanos(permitted < 0 ? 0 : now - permitted);
             context.setOutcome(outcome);
             if (error != null && outcome != PollOutcome.THROTTLED && outcome != PollOutcome.NOT_FOUND) {
-                observation.error(error);
+                Guarded.run(() -> observation.error(error));
             }
             Observation.Event event = Observation.Event.of(WatcherObservationDocumentation.Events.POLL.getName(),
                     "poll " + outcome.name());
             others.forEach(watch -> {
                 if (!watch.stopped.get()) { // a watch that left mid-request is not told
-                    watch.observation.event(event);
+                    Guarded.run(() -> watch.observation.event(event));
                 }
             });
-            observation.stop();
+            Guarded.run(observation::stop);
         }
     }
 }

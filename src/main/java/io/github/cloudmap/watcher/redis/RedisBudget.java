@@ -596,7 +596,9 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
         void fellBack() {
             if (state.compareAndSet(WAITING, DONE)) {
                 waiting.decrementAndGet();
-                sink.error(FellBack.INSTANCE);
+                // A failed take is heard on Lettuce's I/O thread: the waiter (and the request it
+                // sends with the fallback's permit) goes on on its own scheduler, as a grant does.
+                schedule(scheduler, () -> sink.error(FellBack.INSTANCE), 0);
             }
         }
 

@@ -43,7 +43,8 @@ import software.amazon.awssdk.services.servicediscovery.model.Operation;
  * refresh, and so after this start returned: the readiness probe says REFUSING_TRAFFIC while
  * RegisterInstance is in flight (the registration's health says {@code REGISTERING} with the
  * operation's status), and ready only after SUCCESS. A FAIL or timeout stops startup with the
- * error code in the message, unless {@code fail-startup=false}.
+ * error code in the message, unless {@code fail-startup=false}; a timeout that stops startup
+ * first deregisters (within {@code deregister-timeout}) what Cloud Map may still register.
  *
  * <p><b>Stop.</b> Deregisters within {@code deregister-timeout}; a failure or timeout is logged and
  * shutdown goes on; a second stop does nothing. Publishes {@link InstanceRegisteredEvent} and
@@ -131,6 +132,13 @@ public class CloudMapInstanceRegistration implements SmartLifecycle {
             String message = "Cloud Map registration of instance " + id + " in service " + serviceId()
                     + " failed: " + code + ": " + e.getMessage();
             if (properties.isFailStartup()) {
+                if (!(e instanceof OperationFailedException)) {
+                    // A timed-out (or otherwise unfinished) registration may still succeed in Cloud
+                    // Map, and Spring stops no bean whose start failed: deregister now, within the
+                    // deregister timeout, so a failed application leaves no instance listed.
+                    running = true;
+                    stop();
+                }
                 throw new ApplicationContextException(message + " (set " + CloudMapRegistrationProperties.PREFIX
                         + ".fail-startup=false to start unregistered)", e);
             }

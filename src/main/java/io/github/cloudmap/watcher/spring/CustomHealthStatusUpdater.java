@@ -3,6 +3,7 @@ package io.github.cloudmap.watcher.spring;
 import io.github.cloudmap.watcher.OperationWatcher;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -23,7 +24,8 @@ import software.amazon.awssdk.services.servicediscovery.model.CustomHealthStatus
  * UpdateInstanceCustomHealthStatus is sent only when the status differs from the last one Cloud
  * Map accepted, so at most one update per interval and none while nothing changes. A failed
  * update is logged and tried again at the next read. The health is read on
- * {@link Schedulers#boundedElastic()} (health checks may block); the waits run on
+ * {@link Schedulers#boundedElastic()} (health checks may block), one read at a time: a check
+ * that hangs is UNHEALTHY at every interval and holds one thread; the waits run on
  * {@link Schedulers#parallel()}, both looked up at subscription (virtual time works).
  *
  * <p>Thread-safe. Not part of the public API.
@@ -38,6 +40,8 @@ final class CustomHealthStatusUpdater {
     private final Supplier<String> applicationStatus;
     private final Duration interval;
     private final AtomicReference<CustomHealthStatus> lastSent = new AtomicReference<>();
+    /** The read of the application's health under way (or the last one, done). */
+    private final AtomicReference<CompletableFuture<CustomHealthStatus>> running = new AtomicReference<>();
 
     /**
      * @param applicationStatus the application's health status code ("UP", "DOWN", ...); may block
@@ -69,15 +73,50 @@ final class CustomHealthStatusUpdater {
     }
 
     private Mono<CustomHealthStatus> readAndUpdate() {
-        return Mono.fromCallable(() -> "UP".equals(applicationStatus.get())
-                        ? CustomHealthStatus.HEALTHY : CustomHealthStatus.UNHEALTHY)
-                .subscribeOn(Schedulers.boundedElastic())
+        return read()
                 .timeout(interval, Schedulers.parallel())
                 .onErrorResume(e -> {
                     log.warn("Reading the application's health failed; Cloud Map hears UNHEALTHY: {}", e.toString());
                     return Mono.just(CustomHealthStatus.UNHEALTHY);
                 })
                 .flatMap(status -> status == lastSent.get() ? Mono.just(status) : send(status));
+    }
+
+    /**
+     * The application's health, read on {@link Schedulers#boundedElastic()}. A read still running
+     * (a check that hangs) is waited for again instead of starting another: a hung check holds
+     * one thread, not one more per interval of the application's shared pool. A timeout does not
+     * cancel the read (suppressCancel), so the next interval finds it.
+     */
+    private Mono<CustomHealthStatus> read() {
+        return Mono.defer(() -> {
+            CompletableFuture<CustomHealthStatus> current = running.get();
+            if (current == null || current.isDone()) {
+                CompletableFuture<CustomHealthStatus> fresh = new CompletableFuture<>();
+                if (running.compareAndSet(current, fresh)) {
+                    start(fresh);
+                    current = fresh;
+                } else {
+                    current = running.get();
+                }
+            }
+            return Mono.fromFuture(current, true);
+        });
+    }
+
+    private void start(CompletableFuture<CustomHealthStatus> read) {
+        try {
+            Schedulers.boundedElastic().schedule(() -> {
+                try {
+                    read.complete("UP".equals(applicationStatus.get())
+                            ? CustomHealthStatus.HEALTHY : CustomHealthStatus.UNHEALTHY);
+                } catch (Throwable e) {
+                    read.completeExceptionally(e);
+                }
+            });
+        } catch (RuntimeException rejected) {
+            read.completeExceptionally(rejected);
+        }
     }
 
     private Mono<CustomHealthStatus> send(CustomHealthStatus status) {

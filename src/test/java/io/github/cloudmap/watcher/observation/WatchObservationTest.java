@@ -352,4 +352,29 @@ class WatchObservationTest {
             return 0;
         }
     }
+
+    @Test
+    void aThrowingObservationHandlerDoesNotBreakTheWatch() {
+        // The application's handler (a tracing bridge, a metrics convention) fails: the watch
+        // must still deliver its statuses and end in SUCCESS.
+        registry.observationConfig().observationHandler(new io.micrometer.observation.ObservationHandler<>() {
+            @Override
+            public boolean supportsContext(io.micrometer.observation.Observation.Context context) {
+                return true;
+            }
+
+            @Override
+            public void onStart(io.micrometer.observation.Observation.Context context) {
+                throw new IllegalStateException("handler bug");
+            }
+        });
+        client.script("op-1").submitted().pending().success();
+        List<Throwable> errors = new ArrayList<>();
+        List<Operation> seen = new ArrayList<>();
+        watcher(client).build().watch("op-1").subscribe(seen::add, errors::add);
+        clock.advanceTimeBy(Duration.ofSeconds(5));
+
+        assertThat(errors).isEmpty();
+        assertThat(seen).extracting(Operation::statusAsString).containsExactly("SUBMITTED", "PENDING", "SUCCESS");
+    }
 }

@@ -350,6 +350,53 @@ class RedisBudgetTest {
         assertThat(store.givenBack).as("the take ran in Redis after all: its permit is the fleet's again").hasValue(1);
     }
 
+    @Test
+    void aRedisErrorOnLettucesThreadHandsTheFallbackPermitOverOnTheWaitersScheduler() throws Exception {
+        // Lettuce completes its futures on its event loop; a waiter served by the fallback after
+        // a failed take must still get its permit on the scheduler it passed in, never on Redis's I/O thread.
+        java.util.concurrent.ExecutorService ioThread = java.util.concurrent.Executors.newSingleThreadExecutor(
+                r -> new Thread(r, "fake-lettuce-io"));
+        Scheduler waiters = reactor.core.scheduler.Schedulers.newSingle("waiters");
+        try {
+            java.util.concurrent.CompletableFuture<FleetStore.Grant> answer = new java.util.concurrent.CompletableFuture<>();
+            FleetStore failingLater = new FleetStore() {
+                @Override
+                public java.util.concurrent.CompletableFuture<Grant> take(FleetRate known, int wanted) {
+                    return answer;
+                }
+
+                @Override
+                public java.util.concurrent.CompletableFuture<Void> giveBack(FleetRate known, int permits) {
+                    return java.util.concurrent.CompletableFuture.completedFuture(null);
+                }
+
+                @Override
+                public java.util.concurrent.CompletableFuture<Decision> change(Change change, FleetRate known,
+                        double proposed) {
+                    return store.change(change, known, proposed);
+                }
+
+                @Override
+                public void close() { }
+            };
+            RedisBudget budget = new RedisBudget(failingLater, RULES, local, Duration.ofSeconds(5),
+                    Duration.ofSeconds(1), "io", RedisBudget.Secrets.NONE, b -> FleetEvents.NONE);
+
+            java.util.concurrent.CompletableFuture<String> thread = budget.acquire(waiters)
+                    .map(permit -> Thread.currentThread().getName()).toFuture();
+            // The take is sent (and its answer awaited) while subscribing; Redis answers later, on its thread.
+            ioThread.execute(() -> answer.completeExceptionally(
+                    new IllegalStateException("READONLY You can't write against a read only replica.")));
+
+            assertThat(thread.get(5, java.util.concurrent.TimeUnit.SECONDS)).startsWith("waiters");
+
+            assertThat(local.granted).as("served by the fallback").hasValue(1);
+        } finally {
+            waiters.dispose();
+            ioThread.shutdownNow();
+        }
+    }
+
     private double fallbacks() {
         return meters.counter("cloudmap.watcher.budget.redis.fallbacks", "account", "123456789012", "region",
                 "eu-west-1").count();

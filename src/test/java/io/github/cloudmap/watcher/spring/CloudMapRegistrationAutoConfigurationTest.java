@@ -239,6 +239,19 @@ class CloudMapRegistrationAutoConfigurationTest {
     }
 
     @Test
+    void aTimeoutAtStartupThatStopsItStillDeregistersWhatMayYetBeRegistered() {
+        // The RegisterInstance was accepted; only the wait ran out. Cloud Map may still list the
+        // instance after the failed application has gone, unless it is deregistered.
+        client.submissions().operationIds("op-register", "op-deregister");
+        client.script("op-register").submitted();
+        client.script("op-deregister").type(OperationType.DEREGISTER_INSTANCE).success();
+        enabled.withPropertyValues(R + "register-timeout=100ms").run(context -> assertThat(context).hasFailed());
+        assertThat(registrations()).hasSize(1);
+        assertThat(deregistrations()).extracting(DeregisterInstanceRequest::instanceId)
+                .containsExactly(registrations().get(0).instanceId());
+    }
+
+    @Test
     void withFailStartupFalseItStartsUnregisteredAndTheHealthSaysWhy() {
         client.submissions().operationIds("op-register");
         client.script("op-register").submitted().fail("ACCESS_DENIED", "not allowed");

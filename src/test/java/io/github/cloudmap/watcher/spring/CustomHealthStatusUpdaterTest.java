@@ -127,4 +127,38 @@ class CustomHealthStatusUpdaterTest {
             reactor.test.scheduler.VirtualTimeScheduler.reset();
         }
     }
+
+    @Test
+    void aHealthCheckThatHangsHoldsOneThreadNotOnePerInterval() {
+        // A hung check (a blocking read that ignores interrupts) must not start a new blocked
+        // boundedElastic thread every interval: they are the application's too, and run out.
+        HealthClient client = new HealthClient();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger entered = new AtomicInteger();
+        java.util.function.Supplier<String> hung = () -> {
+            entered.incrementAndGet();
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    release.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return "UP";
+        };
+        CustomHealthStatusUpdater updater = new CustomHealthStatusUpdater(client, "srv-1", "i-1", hung,
+                Duration.ofMillis(20));
+        try {
+            List<CustomHealthStatus> reads = updater.updates().take(6).collectList().block(Duration.ofSeconds(20));
+            assertThat(reads).as("each interval without an answer is UNHEALTHY").containsOnly(CustomHealthStatus.UNHEALTHY);
+            assertThat(entered.get()).as("health checks running at once").isLessThanOrEqualTo(1);
+        } finally {
+            release.countDown();
+        }
+    }
 }
