@@ -145,8 +145,15 @@ final class ChildJvmContender implements Contender {
 
         void awaitReady() throws IOException {
             try {
-                if (!ready.await(180, TimeUnit.SECONDS) || !process.isAlive()) {
-                    throw new IOException("a fleet child JVM did not start within 180 s");
+                // Polled each second, so a child that died at start-up fails the run at once.
+                for (int waited = 0; !ready.await(1, TimeUnit.SECONDS); waited++) {
+                    if (!process.isAlive() || waited >= 180) {
+                        throw new IOException("a fleet child JVM did not start within 180 s (alive: "
+                                + process.isAlive() + "; its error is printed above)");
+                    }
+                }
+                if (!process.isAlive()) {
+                    throw new IOException("a fleet child JVM exited after it was ready");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -51,7 +51,14 @@ public final class FleetChild {
         if (!redis.equals("local")) {
             RedisBudget.Builder budget = RedisBudget.builder(redis).key("bench", "us-east-1").meterRegistry(meters);
             if (!maxRate.equals("default")) {
-                budget.adaptive(AdaptiveBudgetConfig.builder().maxRate(Double.parseDouble(maxRate)).build());
+                // The quota as ceiling (fleet.md's advice); a start above a quota under the default
+                // initial rate is not a valid setting, so the start is the ceiling there.
+                double ceiling = Double.parseDouble(maxRate);
+                AdaptiveBudgetConfig.Builder config = AdaptiveBudgetConfig.builder().maxRate(ceiling);
+                if (ceiling < AdaptiveBudgetConfig.DEFAULT_INITIAL_RATE) {
+                    config.initialRate(ceiling);
+                }
+                budget.adaptive(config.build());
             }
             fleet = budget.build();
             builder.pollBudget(fleet);

@@ -37,7 +37,9 @@ import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncCli
  * those run again), {@code bench.out} (target/bench), {@code bench.processes} (1: over how many child
  * JVMs {@code watcher-split} and {@code watcher-fleet} split the operations; those two run only when
  * named), {@code bench.fleetMaxRate} (the limit: {@code watcher-fleet}'s RedisBudget ceiling, or
- * {@code default}).
+ * {@code default}), {@code bench.operationsPerRps} (0: off; k above 0 makes N scale with the limit,
+ * N = max({@code bench.operationsMin}, round(k x limit)), overriding {@code bench.operations}, so that
+ * a sweep over limits from 0.5/s to 200/s gives each run about the same length), {@code bench.operationsMin} (50).
  *
  * <p>Writes {@code scale.json}, {@code scale.md} and {@code scale.png} after every run, so a long
  * session that is cut short keeps what it measured.
@@ -58,7 +60,6 @@ public final class ScaleBenchmark {
         List<Double> histories = doubles(System.getProperty("bench.history", "0"));
         double listLimit = Double.parseDouble(System.getProperty("bench.listLimit", "10"));
         long seed = Long.getLong("bench.seed", 42L);
-        int namespaces = Integer.getInteger("bench.namespaces", Math.max(1, (int) Math.ceil(operations / 2000.0)));
         Path out = Path.of(System.getProperty("bench.out", "target/bench"));
         Files.createDirectories(out);
         Path json = out.resolve("scale.json");
@@ -69,23 +70,27 @@ public final class ScaleBenchmark {
             ScaleReport.write(out, runs); // redraws scale.md and scale.png from scale.json (with bench.append)
             return;
         }
-        System.out.printf("Scale benchmark: %,d operations of 2-20 s (seed %d) in %d namespace(s), %d process(es) for the split contenders; GetOperation limits %s/s"
+        System.out.printf("Scale benchmark: %s operations of 2-20 s (seed %d), %d process(es) for the split contenders; GetOperation limits %s/s"
                 + " (burst 2x); ListOperations ASSUMED %s/s, burst %d (not published by AWS); contenders %s%n",
-                operations, seed, namespaces, Integer.getInteger("bench.processes", 1), limits, fmt(listLimit), (int) (2 * listLimit), contenders);
+                OPERATIONS_PER_RPS > 0 ? String.format("max(%d, %s x limit)", OPERATIONS_MIN, fmt(OPERATIONS_PER_RPS))
+                        : String.format("%,d", operations),
+                seed, Integer.getInteger("bench.processes", 1), limits, fmt(listLimit), (int) (2 * listLimit), contenders);
         // One emulator process for the whole session, warmed up once and cleared before each run
         // (operations forgotten, counts reset, buckets full again): on a busy machine a cold
         // emulator would be the bottleneck of whichever contender ran first.
         try (EmulatorProcess emulator = EmulatorProcess.start(seed)) {
             warmUp(emulator);
-            runAll(emulator, contenders, limits, histories, listLimit, operations, namespaces, seed, runs, out);
+            runAll(emulator, contenders, limits, histories, listLimit, operations, seed, runs, out);
         }
         System.out.println("Wrote " + json.toAbsolutePath() + ", scale.md and scale.png");
     }
 
     private static void runAll(EmulatorProcess emulator, List<String> contenders, List<Double> limits,
-                               List<Double> histories, double listLimit, int operations, int namespaces, long seed,
+                               List<Double> histories, double listLimit, int fixedOperations, long seed,
                                ArrayNode runs, Path out) throws Exception {
         for (double limit : limits) {
+            int operations = operationsAt(limit, fixedOperations);
+            int namespaces = Integer.getInteger("bench.namespaces", Math.max(1, (int) Math.ceil(operations / 2000.0)));
             for (double history : histories) {
                 for (String contender : contenders) {
                     long boundSeconds = Long.getLong("bench.bound", 0L); // 0: the default below
@@ -100,6 +105,22 @@ public final class ScaleBenchmark {
             }
         }
     }
+
+    /** k in N = max(min, k x limit); 0 keeps N at {@code bench.operations} for every limit. */
+    private static final double OPERATIONS_PER_RPS = Double.parseDouble(System.getProperty("bench.operationsPerRps", "0"));
+    private static final int OPERATIONS_MIN = Integer.getInteger("bench.operationsMin", 50);
+
+    /**
+     * N for one limit: fixed, or scaled with the limit so that a run at 0.5/s and one at 200/s
+     * both last about k seconds of polling at the limit (plus the operations' 2 to 20 s).
+     */
+    static int operationsAt(double limit, int fixedOperations) {
+        return OPERATIONS_PER_RPS > 0 ? Math.max(OPERATIONS_MIN, (int) Math.round(OPERATIONS_PER_RPS * limit))
+                : fixedOperations;
+    }
+
+    /** Seconds from the operations' creation after which the throttled share is counted again. */
+    static final long SETTLED_AFTER_MILLIS = 30_000;
 
     private static ObjectNode run(EmulatorProcess emulator, String contender, double limit, double listLimit,
                                   int operations, int history, int namespaces, long seed, Duration bound)
@@ -217,6 +238,7 @@ public final class ScaleBenchmark {
                 throttledPerSecond.add(s[2] - previous[1]);
                 previous = new long[] {s[1], s[2]};
             }
+            afterSettling(run, samples);
             ObjectNode described = MAPPER.createObjectNode(); // what the contender adds, after it closed
             described.put("cpu_ms", run.get("cpu_ms").asLong());
             waiting.describe(described);
@@ -261,6 +283,27 @@ public final class ScaleBenchmark {
         } catch (IOException e) {
             // The run is ending: the last sample is taken after it.
         }
+    }
+
+    /**
+     * The calls and throttles after the first 30 s: the counts at the end minus those of the last
+     * per-second sample taken at or before 30 s (0 when the run ended before). The start, while an
+     * adaptive budget searches for the limit, is left out; what remains is how it holds the limit.
+     */
+    static void afterSettling(ObjectNode run, List<long[]> samples) {
+        long[] base = {0, 0, 0};
+        long[] last = {0, 0, 0};
+        for (long[] s : samples) {
+            if (s[0] <= SETTLED_AFTER_MILLIS) {
+                base = s;
+            }
+            last = s;
+        }
+        long calls = last[0] > SETTLED_AFTER_MILLIS ? last[1] - base[1] : 0;
+        long throttled = last[0] > SETTLED_AFTER_MILLIS ? last[2] - base[2] : 0;
+        run.put("calls_after_30s", calls);
+        run.put("throttled_after_30s", throttled);
+        run.put("throttled_share_after_30s", calls == 0 ? 0 : round2(10_000.0 * throttled / calls) / 10_000);
     }
 
     private static void replace(ArrayNode runs, ObjectNode run) {

@@ -114,7 +114,46 @@ final class ScaleReport {
                 + " states seen a second time). errors: errors that reached the caller, other than the bound. load: the"
                 + " machine's peak 1-minute load average during the run (2 cores): above 2, other builds competed"
                 + " for the CPU.\n");
+        against(md, sorted);
         return md.toString();
+    }
+
+    /**
+     * The same runs against {@code watcher-tuned} at the same N, limit and history: the throttled
+     * share after the first 30 s, and calls/op and p99 lag as ratios to the hand-tuned budget.
+     */
+    private static void against(StringBuilder md, List<JsonNode> sorted) {
+        md.append("\n## Against `watcher-tuned`\n\n");
+        md.append("| contender | limit/s | N | calls/op | throttled | throttled after 30 s | lag p99 (s) |"
+                + " calls/op vs tuned | p99 vs tuned |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (JsonNode r : sorted) {
+            JsonNode tuned = sorted.stream().filter(t -> "watcher-tuned".equals(t.get("contender").asText())
+                    && t.get("operations").asInt() == r.get("operations").asInt()
+                    && t.get("limit_rps").asDouble() == r.get("limit_rps").asDouble()
+                    && t.path("history_operations").asInt() == r.path("history_operations").asInt())
+                    .findFirst().orElse(null);
+            String after = r.has("throttled_after_30s")
+                    ? String.format("%,d of %,d (%.1f %%)", r.get("throttled_after_30s").asLong(),
+                            r.get("calls_after_30s").asLong(), 100 * r.get("throttled_share_after_30s").asDouble())
+                    : "-";
+            md.append(String.format("| %s | %s | %,d | %.2f | %,d (%.1f %%) | %s | %s | %s | %s |\n", label(r),
+                    ScaleBenchmark.fmt(r.get("limit_rps").asDouble()), r.get("operations").asInt(),
+                    r.get("calls_per_operation").asDouble(), r.get("throttled_responses").asInt(),
+                    100 * r.get("throttled_share").asDouble(), after, sec(r.get("lag_p99_ms")),
+                    ratio(r.get("calls_per_operation").asDouble(), tuned, "calls_per_operation"),
+                    ratio(r.get("lag_p99_ms").asDouble(), tuned, "lag_p99_ms")));
+        }
+        md.append("\nthrottled after 30 s: throttled answers among the calls received after the first 30 s of the"
+                + " run (0 of 0 when the run ended before). vs tuned: the figure divided by `watcher-tuned`'s at the"
+                + " same N, limit and history (- when that run is missing).\n");
+    }
+
+    private static String ratio(double value, JsonNode tuned, String key) {
+        if (tuned == null || tuned.get(key).asDouble() == 0) {
+            return "-";
+        }
+        return String.format("%.2f x", value / tuned.get(key).asDouble());
     }
 
     private static String sec(JsonNode millis) {
