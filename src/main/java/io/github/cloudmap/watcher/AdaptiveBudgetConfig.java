@@ -124,7 +124,11 @@ public final class AdaptiveBudgetConfig {
         return cutWindow;
     }
 
-    /** How many permits an idle budget grants at once. */
+    /**
+     * How many permits an idle budget grants at once. A budget holds at most two seconds of
+     * {@link #maxRate()} (at least one permit), whatever this says: an account's bucket holds
+     * about two seconds of its quota, and the ceiling is what the application knows of the quota.
+     */
     public int burst() {
         return burst;
     }

@@ -14,8 +14,9 @@ import software.amazon.awssdk.services.servicediscovery.model.OperationStatus;
  * GetOperation behind a token bucket on a virtual clock, answering at once: operation
  * {@code op-i} is PENDING until {@code doneAtMillis[i]}, then SUCCESS. Counts calls and throttles,
  * in all and after a given instant (the steady state, once the budget has found the quota).
+ * Public for the fleet's simulation in the {@code redis} tests.
  */
-final class SimulatedQuota implements ServiceDiscoveryAsyncClient {
+public final class SimulatedQuota implements ServiceDiscoveryAsyncClient {
 
     private final VirtualTimeScheduler clock;
     private final double rate;
@@ -34,7 +35,7 @@ final class SimulatedQuota implements ServiceDiscoveryAsyncClient {
      * @param burst the bucket's size (at least 1)
      * @param steadyFromMillis calls from this virtual instant on are also counted as steady
      */
-    SimulatedQuota(VirtualTimeScheduler clock, double rate, double burst, long[] doneAtMillis, long steadyFromMillis) {
+    public SimulatedQuota(VirtualTimeScheduler clock, double rate, double burst, long[] doneAtMillis, long steadyFromMillis) {
         this.clock = clock;
         this.rate = rate;
         this.burst = burst;
@@ -63,8 +64,13 @@ final class SimulatedQuota implements ServiceDiscoveryAsyncClient {
                 .operation(Operation.builder().id(request.operationId()).status(status).build()).build());
     }
 
+    /** Calls received, and of them throttled, in all and from the steady instant on. */
+    public synchronized long[] counts() {
+        return new long[] {calls, throttled, steadyCalls, steadyThrottled};
+    }
+
     /** Percent of the calls from the steady instant on that were throttled. */
-    synchronized double steadyThrottledPercent() {
+    public synchronized double steadyThrottledPercent() {
         return 100.0 * steadyThrottled / Math.max(1, steadyCalls);
     }
 

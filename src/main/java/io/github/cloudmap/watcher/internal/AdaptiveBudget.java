@@ -33,7 +33,7 @@ import reactor.core.scheduler.Scheduler;
  * {@link RejectedExecutionException}. A cancelled waiter is marked and skipped (the queue is
  * compacted when mostly dead); a permit granted at the same instant as the cancellation goes back to the
  * bucket. Reported outcomes move the rate ({@link RateRule}): a throttle cuts it (once per
- * window), an answer in a window where requests had to queue raises it (doubling until the first
+ * window, never for a permit granted before the last cut, and dropping the saved tokens), an answer in a window where requests had to queue raises it (doubling until the first
  * cut with slow start, then by a step that scales with the rate of the last cut); a request that
  * ended without an answer (5xx, I/O failure, timeout, cancellation) moves nothing.
  *
@@ -82,7 +82,7 @@ final class AdaptiveBudget implements RequestBudget {
         this.name = name;
         this.windowNanos = config.cutWindow().toNanos();
         this.rate = config.initialRate();
-        this.tokens = config.burst();
+        this.tokens = burst();
         this.slowStart = config.slowStart();
     }
 
@@ -98,6 +98,7 @@ final class AdaptiveBudget implements RequestBudget {
                 grantedAtOnce = waiting == 0 && tokens >= 1.0;
                 if (grantedAtOnce) {
                     tokens -= 1.0;
+                    waiter.permit.grantedAfterCuts = cuts;
                     waiter.state.set(Waiter.GRANTED);
                 } else {
                     queue.addLast(waiter);
@@ -167,7 +168,7 @@ final class AdaptiveBudget implements RequestBudget {
             // scheduler has the same source (System.nanoTime()), so parallel and boundedElastic
             // readings compare, and never restart the bucket.
             if (lastRefill != UNSET) {
-                tokens = config.burst();
+                tokens = burst();
                 lastCut = UNSET;
                 lastQueued = UNSET;
             }
@@ -175,7 +176,7 @@ final class AdaptiveBudget implements RequestBudget {
             lastRaise = now;
             return;
         }
-        tokens = Math.min(config.burst(), tokens + (now - lastRefill) / 1e9 * rate);
+        tokens = Math.min(burst(), tokens + (now - lastRefill) / 1e9 * rate);
         lastRefill = now;
     }
 
@@ -253,6 +254,7 @@ final class AdaptiveBudget implements RequestBudget {
                 if (head.state.compareAndSet(Waiter.WAITING, Waiter.GRANTED)) {
                     waiting--;
                     tokens -= 1.0;
+                    head.permit.grantedAfterCuts = cuts;
                     granted.add(head);
                 }
             }
@@ -289,7 +291,7 @@ final class AdaptiveBudget implements RequestBudget {
     private void refund(Waiter waiter) {
         List<Waiter> refused = new ArrayList<>(0);
         synchronized (lock) {
-            tokens = Math.min(config.burst(), tokens + 1.0);
+            tokens = Math.min(burst(), tokens + 1.0);
             if (waiting > 0) {
                 armTimer(refused);
             }
@@ -299,16 +301,29 @@ final class AdaptiveBudget implements RequestBudget {
 
     // --- adaptation --------------------------------------------------------------------------
 
-    private void onThrottled(Scheduler scheduler) {
+    private double burst() {
+        return rule.burst();
+    }
+
+    private void onThrottled(Scheduler scheduler, long grantedAfterCuts) {
         synchronized (lock) {
             long now = Clocks.nanos(scheduler);
             refill(now, Clocks.source(scheduler));
+            if (grantedAfterCuts < cuts) {
+                // Granted before the last cut, at the old rate: the cut already answered it. At
+                // small rates or with slow answers its throttle arrives after the cut window, and
+                // would otherwise cut once more for the same excess.
+                return;
+            }
             if (lastCut != UNSET && now - lastCut < windowNanos) {
                 return; // the same burst of throttles: already cut for it
             }
             double before = rate;
             rateBeforeLastCut = rate;
             rate = rule.cut(rate);
+            // A throttle says the account's bucket is empty: tokens saved here would be spent
+            // into it at once and throttled too. The next permit comes one interval of the new rate on.
+            tokens = Math.min(tokens, 0.0);
             lastCut = now;
             lastRaise = now;
             slowStart = false;
@@ -375,6 +390,8 @@ final class AdaptiveBudget implements RequestBudget {
     private final class BudgetPermit implements Permit {
         final Waiter waiter;
         private final AtomicInteger reported = new AtomicInteger();
+        // The budget's cut count when this permit was granted; written and read under the lock.
+        volatile long grantedAfterCuts;
 
         BudgetPermit(Waiter waiter) {
             this.waiter = waiter;
@@ -383,7 +400,7 @@ final class AdaptiveBudget implements RequestBudget {
         @Override
         public void onThrottled() {
             if (reported.compareAndSet(0, 1)) {
-                AdaptiveBudget.this.onThrottled(waiter.scheduler);
+                AdaptiveBudget.this.onThrottled(waiter.scheduler, grantedAfterCuts);
             }
         }
 

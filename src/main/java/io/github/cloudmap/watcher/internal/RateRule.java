@@ -40,6 +40,17 @@ public final class RateRule {
         return config;
     }
 
+    /**
+     * The permits a bucket of these settings holds: the configured burst, but never more than two
+     * seconds of the ceiling (at least one permit). The ceiling is what the application knows of
+     * the quota, and an account's bucket holds about two seconds of it (100/s, burst 200 for
+     * GetOperation): ten saved permits spent at once against a quota of 0.5/s (a bucket of one)
+     * are nine throttles, and a cut that then takes minutes to climb back.
+     */
+    public int burst() {
+        return (int) Math.max(1, Math.min(config.burst(), Math.floor(2 * config.maxRate())));
+    }
+
     /** The rate after a throttled answer (at most one cut per cut window; the caller keeps the window). */
     public double cut(double rate) {
         return Math.max(config.minRate(), rate * config.decreaseFactor());

@@ -40,8 +40,9 @@ record FleetRules(double initialRate, double minRate, double maxRate, double inc
 
     /** The same rules as a local budget built from {@code config}. */
     static FleetRules from(AdaptiveBudgetConfig config) {
+        // The bucket's size as the local budget's: at most two seconds of the ceiling (RateRule.burst).
         return new FleetRules(config.initialRate(), config.minRate(), config.maxRate(), config.increaseStep(),
-                config.decreaseFactor(), config.cutWindow(), config.burst(), config.slowStart());
+                config.decreaseFactor(), config.cutWindow(), new RateRule(config).burst(), config.slowStart());
     }
 
     /** These rules as the settings of a local adaptive budget. */

@@ -24,12 +24,20 @@ interface FleetStore extends AutoCloseable {
     /**
      * Proposes a change of the fleet's rate, or only reads it ({@link Change#READ}). The store
      * applies the change only if it is the first of its kind in its window and {@code known} is
-     * still current, in one atomic step.
+     * still current, in one atomic step; a cut also only if no cut was made since the throttled
+     * permit was granted (the fleet already answered that excess).
      *
      * @param known the rate this process knows; restores the state if the store lost it
      * @param proposed the rate after the change (ignored by {@link Change#READ})
+     * @param grantedAt for a cut, the version of the fleet's rate under which the throttled
+     *     permit was granted ({@link Long#MAX_VALUE}: unknown, granted now)
      */
-    CompletableFuture<Decision> change(Change change, FleetRate known, double proposed);
+    CompletableFuture<Decision> change(Change change, FleetRate known, double proposed, long grantedAt);
+
+    /** {@link #change(Change, FleetRate, double, long)} for a permit granted now. */
+    default CompletableFuture<Decision> change(Change change, FleetRate known, double proposed) {
+        return change(change, known, proposed, Long.MAX_VALUE);
+    }
 
     /** Starts connecting, without waiting, so the first acquisition does not pay for it. */
     default void connect() { }
@@ -41,7 +49,7 @@ interface FleetStore extends AutoCloseable {
     enum Change {
         /** Only read (and restore if lost). */
         READ,
-        /** A throttle: applied unless another cut happened within the cut window. */
+        /** A throttle: applied unless another cut happened within the cut window or since the permit's grant. */
         CUT,
         /** A quiet interval: applied unless a cut or a raise happened within their windows. */
         RAISE

@@ -38,28 +38,31 @@ final class LettuceFleetStore implements FleetStore {
      * raise), 2-5 the caller's known version, rate, slow-start flag (1 or 0) and rate before the
      * last cut ('' for none), 6 the proposed rate, 7 the window in ms (the markers' time to live),
      * 8 permits wanted (take) or given back (give), 9 the burst, 10 the process's id, 11 the live
-     * set's time to live in ms, 12 how far ahead, in seconds, permits may be reserved at most.
+     * set's time to live in ms, 12 how far ahead, in seconds, permits may be reserved at most, 13
+     * (cut) the version under which the throttled permit was granted.
      *
      * <p>The bucket refills at the rate from the last call's Redis time to this one's; a take
      * reserves permits ahead of the refill (tokens go negative), so a caller learns when each is
      * due without asking again. A caller that knows a higher version than Redis holds restores
      * it: that happens only when Redis lost the state (a restart without persistence, an
-     * eviction). A cut marker also holds raises off for its window, as the local budget does.
+     * eviction). A cut marker also holds raises off for its window, as the local budget does. A cut
+     * is also refused for a permit granted before the last cut ({@code cutv}, the version that cut
+     * made), and it empties the saved tokens (not the reservations): the account's bucket is empty.
      * Numbers travel as strings: Redis would truncate a script's numbers to integers.
      */
     static final String SCRIPT = String.join("\n",
             "local t = redis.call('TIME')",
             "local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000",
-            "local s = redis.call('HMGET', KEYS[1], 'version', 'rate', 'slow', 'before', 'tokens', 'at')",
+            "local s = redis.call('HMGET', KEYS[1], 'version', 'rate', 'slow', 'before', 'tokens', 'at', 'cutv')",
             "local version = tonumber(s[1] or '-1')",
             "local rate, slow, before = s[2], s[3], s[4] or ''",
-            "local tokens, at = tonumber(s[5] or ''), tonumber(s[6] or '')",
+            "local tokens, at, cutv = tonumber(s[5] or ''), tonumber(s[6] or ''), s[7] or ''",
             "local known = tonumber(ARGV[2])",
             "if known > version then",
             "  version, rate, slow, before = known, ARGV[3], ARGV[4], ARGV[5]",
             "end",
-            "local burst = tonumber(ARGV[9])",
             "local r = tonumber(rate)",
+            "local burst = tonumber(ARGV[9])",
             "if not tokens or not at then tokens, at = burst, now end",
             "if now > at then tokens = math.min(burst, tokens + (now - at) * r / 1000) end",
             "at = now",
@@ -73,8 +76,9 @@ final class LettuceFleetStore implements FleetStore {
             "  tokens = math.min(burst, tokens + tonumber(ARGV[8]))",
             "elseif op == 'cut' then",
             "  if redis.call('EXISTS', KEYS[2]) == 1 then outcome = 'marked'",
+            "  elseif cutv ~= '' and tonumber(ARGV[13]) < tonumber(cutv) then outcome = 'marked'",
             "  elseif version ~= known then outcome = 'stale'",
-            "  else outcome = 'applied'; marker = KEYS[2]; slow = '0'; before = rate end",
+            "  else outcome = 'applied'; marker = KEYS[2]; slow = '0'; before = rate; tokens = math.min(tokens, 0) end",
             "elseif op == 'raise' then",
             "  if redis.call('EXISTS', KEYS[2]) == 1 or redis.call('EXISTS', KEYS[3]) == 1 then outcome = 'marked'",
             "  elseif version ~= known then outcome = 'stale'",
@@ -84,9 +88,10 @@ final class LettuceFleetStore implements FleetStore {
             "  redis.call('SET', marker, '1', 'PX', ARGV[7])",
             "  version = version + 1",
             "  rate = ARGV[6]",
+            "  if op == 'cut' then cutv = tostring(version) end",
             "end",
             "redis.call('HSET', KEYS[1], 'version', tostring(version), 'rate', rate, 'slow', slow, 'before', before,",
-            "  'tokens', tostring(tokens), 'at', tostring(at))",
+            "  'tokens', tostring(tokens), 'at', tostring(at), 'cutv', cutv)",
             "redis.call('PEXPIRE', KEYS[1], 86400000)",
             "redis.call('ZADD', KEYS[4], now, ARGV[10])",
             "redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - tonumber(ARGV[11]))",
@@ -120,7 +125,7 @@ final class LettuceFleetStore implements FleetStore {
 
     @Override
     public CompletableFuture<Grant> take(FleetRate known, int wanted) {
-        return run("take", known, known.rate(), wanted).thenApply(reply -> {
+        return run("take", known, known.rate(), wanted, Long.MAX_VALUE).thenApply(reply -> {
             Decision d = decision(reply);
             return new Grant(d.current(), Integer.parseInt(string(reply.get(6))),
                     Double.parseDouble(string(reply.get(5))), d.live());
@@ -129,26 +134,26 @@ final class LettuceFleetStore implements FleetStore {
 
     @Override
     public CompletableFuture<Void> giveBack(FleetRate known, int permits) {
-        return run("give", known, known.rate(), permits).thenApply(reply -> null);
+        return run("give", known, known.rate(), permits, Long.MAX_VALUE).thenApply(reply -> null);
     }
 
     @Override
-    public CompletableFuture<Decision> change(Change change, FleetRate known, double proposed) {
+    public CompletableFuture<Decision> change(Change change, FleetRate known, double proposed, long grantedAt) {
         String op = switch (change) {
             case READ -> "read";
             case CUT -> "cut";
             case RAISE -> "raise";
         };
-        return run(op, known, proposed, 0).thenApply(LettuceFleetStore::decision);
+        return run(op, known, proposed, 0, grantedAt).thenApply(LettuceFleetStore::decision);
     }
 
-    private CompletableFuture<List<Object>> run(String op, FleetRate known, double proposed, int permits) {
+    private CompletableFuture<List<Object>> run(String op, FleetRate known, double proposed, int permits, long grantedAt) {
         long window = Math.max(1, rules.window().toMillis());
         byte[][] args = {bytes(op), bytes(Long.toString(known.version())), bytes(Double.toString(known.rate())),
             bytes(known.slowStart() ? "1" : "0"), bytes(Double.isNaN(known.beforeCut()) ? "" : Double.toString(known.beforeCut())),
             bytes(Double.toString(proposed)), bytes(Long.toString(window)), bytes(Integer.toString(permits)),
             bytes(Integer.toString(rules.burst())), processId, bytes(Long.toString(LIVE_TTL.toMillis())),
-            bytes(Long.toString(MAX_AHEAD.toSeconds()))};
+            bytes(Long.toString(MAX_AHEAD.toSeconds())), bytes(Long.toString(grantedAt))};
         return link().thenCompose(connection -> {
             if (!connection.isOpen()) {
                 // Lettuce would queue the command and replay it after reconnecting: stale by then.

@@ -345,7 +345,7 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
                 break;
             }
             lastDue = grant.dueNanos(handed);
-            if (!w.grant(new FleetPermit(w.scheduler), lastDue)) {
+            if (!w.grant(new FleetPermit(w.scheduler, grant.current().version()), lastDue)) {
                 handed--;   // gone between the look and the grant: the next one takes it
             }
         }
@@ -371,8 +371,8 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
     }
     // ---- the fleet's rate ----
 
-    private void cut(Scheduler scheduler) {
-        change(FleetStore.Change.CUT, scheduler, CHANGE_ATTEMPTS);
+    private void cut(Scheduler scheduler, long grantedAt) {
+        change(FleetStore.Change.CUT, scheduler, CHANGE_ATTEMPTS, grantedAt);
     }
 
     /**
@@ -390,13 +390,14 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
                 || !lastRaise.compareAndSet(last, now)) {
             return;
         }
-        change(FleetStore.Change.RAISE, scheduler, CHANGE_ATTEMPTS);
+        change(FleetStore.Change.RAISE, scheduler, CHANGE_ATTEMPTS, Long.MAX_VALUE);
     }
 
-    private void change(FleetStore.Change change, Scheduler scheduler, int attemptsLeft) {
+    /** @param grantedAt for a cut, the version of the fleet's rate the throttled permit was granted under */
+    private void change(FleetStore.Change change, Scheduler scheduler, int attemptsLeft, long grantedAt) {
         FleetRate known = fleetRate.get();
         double proposed = change == FleetStore.Change.CUT ? rules.cut(known.rate()) : rules.raise(known);
-        bounded(store.change(change, known, proposed), scheduler).subscribe(decision -> {
+        bounded(store.change(change, known, proposed, grantedAt), scheduler).subscribe(decision -> {
             adopt(decision.current());
             live.set(Math.max(1, decision.live()));
             switch (decision.outcome()) {
@@ -412,7 +413,7 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
                 }
                 case STALE -> {
                     if (attemptsLeft > 1) {
-                        change(change, scheduler, attemptsLeft - 1);
+                        change(change, scheduler, attemptsLeft - 1, grantedAt);
                     }
                 }
                 default -> { }
@@ -616,16 +617,19 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
     /** A permit from the fleet's bucket: its outcome steers the fleet's rate. */
     final class FleetPermit implements Permit {
         private final Scheduler scheduler;
+        /** The version of the fleet's rate this permit was reserved under: a cut since then already answered it. */
+        private final long grantedAt;
         private final AtomicBoolean reported = new AtomicBoolean();
 
-        FleetPermit(Scheduler scheduler) {
+        FleetPermit(Scheduler scheduler, long grantedAt) {
             this.scheduler = scheduler;
+            this.grantedAt = grantedAt;
         }
 
         @Override
         public void onThrottled() {
             if (reported.compareAndSet(false, true) && onRedis.get()) {
-                cut(scheduler);
+                cut(scheduler, grantedAt);
             }
         }
 

@@ -22,6 +22,7 @@ final class FakeFleetStore implements FleetStore {
     private FleetRate state;
     private long cutUntil = Long.MIN_VALUE;
     private long raiseUntil = Long.MIN_VALUE;
+    private long cutVersion = -1;
     private double tokens = Double.NaN;
     private long refilledAt;
     private volatile Mode mode = Mode.UP;
@@ -79,12 +80,16 @@ final class FakeFleetStore implements FleetStore {
         return 1 + otherProcesses;
     }
 
+    private double burst() {
+        return rules.burst();
+    }
+
     private void refill() {
         long now = now();
         if (Double.isNaN(tokens)) {
-            tokens = rules.burst();
+            tokens = burst();
         } else if (state != null && now > refilledAt) {
-            tokens = Math.min(rules.burst(), tokens + (now - refilledAt) * state.rate() / 1e9);
+            tokens = Math.min(burst(), tokens + (now - refilledAt) * state.rate() / 1e9);
         }
         refilledAt = now;
     }
@@ -110,24 +115,25 @@ final class FakeFleetStore implements FleetStore {
             synchronized (this) {
                 givenBack.addAndGet(permits);
                 enter(known);
-                tokens = Math.min(rules.burst(), tokens + permits);
+                tokens = Math.min(burst(), tokens + permits);
                 return null;
             }
         });
     }
 
     @Override
-    public CompletableFuture<Decision> change(Change change, FleetRate known, double proposed) {
+    public CompletableFuture<Decision> change(Change change, FleetRate known, double proposed, long grantedAt) {
         return answer(() -> {
             synchronized (this) {
                 enter(known);
                 long now = now();
                 Outcome outcome = Outcome.READ;
                 if (change == Change.CUT) {
-                    outcome = now < cutUntil ? Outcome.MARKED : state.version() != known.version() ? Outcome.STALE
-                            : Outcome.APPLIED;
+                    outcome = now < cutUntil || grantedAt < cutVersion ? Outcome.MARKED
+                            : state.version() != known.version() ? Outcome.STALE : Outcome.APPLIED;
                     if (outcome == Outcome.APPLIED) {
                         cutUntil = now + rules.window().toNanos();
+                        tokens = Math.min(tokens, 0);
                     }
                 } else if (change == Change.RAISE) {
                     outcome = now < cutUntil || now < raiseUntil ? Outcome.MARKED
@@ -139,6 +145,9 @@ final class FakeFleetStore implements FleetStore {
                 if (outcome == Outcome.APPLIED) {
                     applied.incrementAndGet();
                     state = change == Change.CUT ? state.cutTo(proposed) : state.raisedTo(proposed);
+                    if (change == Change.CUT) {
+                        cutVersion = state.version();
+                    }
                 }
                 return new Decision(outcome, state, live());
             }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.cloudmap.watcher.redis.FleetStore.Change;
 import io.github.cloudmap.watcher.redis.FleetStore.Decision;
+import io.github.cloudmap.watcher.redis.FleetStore.Grant;
 import io.github.cloudmap.watcher.redis.FleetStore.Outcome;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -101,6 +102,27 @@ class LettuceFleetStoreIT {
         Decision cut = await(b.change(Change.CUT, stale.current(), 12.5));
         assertThat(cut.outcome()).isEqualTo(Outcome.APPLIED);
         assertThat(cut.current()).as("the rate before this cut is kept for the climb").isEqualTo(new FleetRate(12.5, 2, false, 25));
+    }
+
+    @Test
+    void aThrottleOfAPermitGrantedBeforeTheLastCutIsMarkedAndACutEmptiesTheSavedTokens(TestInfo test) throws Exception {
+        String key = test.getTestMethod().orElseThrow().getName();
+        LettuceFleetStore a = process(key);
+        LettuceFleetStore b = process(key);
+        FleetRate initial = new FleetRate(2, 0, false);   // slow: a token a second after the cut
+        Grant reserved = await(b.take(initial, 1));
+        assertThat(reserved.tokensBefore()).as("a new bucket is full").isGreaterThanOrEqualTo(1);
+        Decision cut = await(a.change(Change.CUT, initial, 1, 0));
+        assertThat(cut.outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(await(a.take(cut.current(), 1)).tokensBefore())
+                .as("the account's bucket is empty after a throttle: no saved token is handed out at once")
+                .isLessThan(1);
+        Thread.sleep(RULES.window().toMillis() + 50);   // past the cut marker: only the grant's version can refuse now
+        Decision late = await(b.change(Change.CUT, cut.current(), 0.5, reserved.current().version()));
+        assertThat(late.outcome()).as("reserved under version 0, before the cut to version 1").isEqualTo(Outcome.MARKED);
+        Decision fresh = await(b.change(Change.CUT, cut.current(), 0.5, cut.current().version()));
+        assertThat(fresh.outcome()).as("reserved at the new rate: a new excess").isEqualTo(Outcome.APPLIED);
+        assertThat(fresh.current().rate()).isEqualTo(0.5);
     }
 
     @Test

@@ -138,6 +138,28 @@ class RedisBudgetTest {
     }
 
     @Test
+    void aThrottleOfAPermitReservedBeforeTheLastCutDoesNotCutTheFleetAgainHoweverLateItComes() {
+        // Found by the limits sweep (docs/scale.md): at 0.5/s the throttles of one volley arrived
+        // over several windows and cut the fleet to a quarter of the quota.
+        RedisBudget a = budget(store);
+        RedisBudget b = budget(store);
+        Grants early = new Grants().acquire(a, time, 2).acquire(b, time, 1);
+        time.advanceTimeBy(Duration.ofSeconds(2));
+        assertThat(early.permits).hasSize(3);
+        early.permits.get(0).onThrottled();
+        assertThat(store.state().rate()).isEqualTo(1.0);
+        for (Permit late : early.permits.subList(1, 3)) {
+            time.advanceTimeBy(Duration.ofSeconds(3));
+            late.onThrottled();
+        }
+        assertThat(store.state().rate()).as("one cut for the one volley, in every process").isEqualTo(1.0);
+        Grants after = new Grants().acquire(b, time, 1);
+        time.advanceTimeBy(Duration.ofSeconds(2));
+        after.permits.get(0).onThrottled();
+        assertThat(store.state().rate()).as("a permit reserved at the new rate and throttled cuts again").isEqualTo(0.5);
+    }
+
+    @Test
     void theFleetRateRecoversAdditivelyOnceAnIntervalWhateverTheNumberOfProcesses() {
         List<RedisBudget> fleet = List.of(budget(store), budget(store), budget(store));
         Grants first = new Grants().acquire(fleet.get(0), time, 1);
@@ -333,8 +355,9 @@ class RedisBudgetTest {
             }
 
             @Override
-            public java.util.concurrent.CompletableFuture<Decision> change(Change change, FleetRate known, double proposed) {
-                return store.change(change, known, proposed);
+            public java.util.concurrent.CompletableFuture<Decision> change(Change change, FleetRate known, double proposed,
+                    long grantedAt) {
+                return store.change(change, known, proposed, grantedAt);
             }
 
             @Override
@@ -372,8 +395,8 @@ class RedisBudgetTest {
 
                 @Override
                 public java.util.concurrent.CompletableFuture<Decision> change(Change change, FleetRate known,
-                        double proposed) {
-                    return store.change(change, known, proposed);
+                        double proposed, long grantedAt) {
+                    return store.change(change, known, proposed, grantedAt);
                 }
 
                 @Override
