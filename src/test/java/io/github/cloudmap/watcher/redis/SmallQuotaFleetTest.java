@@ -31,11 +31,21 @@ class SmallQuotaFleetTest {
     private static final int OPERATIONS = 50;
     private static final int PROCESSES = 3;
 
+    /** Who shares the quota. */
+    enum Mode {
+        /** One process, a static budget at 0.9 x the quota (the scale harness's {@code watcher-tuned}). */
+        TUNED,
+        /** Three processes on one fleet budget whose ceiling and start are the quota. */
+        FLEET,
+        /** Three processes, each on its own default local budget (the harness's {@code watcher-split}). */
+        SPLIT
+    }
+
     @ParameterizedTest(name = "quota {0}/s")
     @ValueSource(doubles = {1.0, 0.5})
     void theFleetUsesTheQuotaItWasToldAndFinishesNearlyAsSoonAsATunedBudget(double quota) {
-        long tunedMillis = run(quota, false).endMillis;
-        Run fleet = run(quota, true);
+        long tunedMillis = run(quota, Mode.TUNED, OPERATIONS, AdaptiveBudgetConfig.DEFAULT_MIN_RATE).endMillis;
+        Run fleet = run(quota, Mode.FLEET, OPERATIONS, AdaptiveBudgetConfig.DEFAULT_MIN_RATE);
         System.out.printf("SmallQuotaFleetTest %.1f/s: fleet %d calls (%d throttled, %d after 30 s of %d), last operation"
                 + " done at %.0f s; tuned budget %.0f s; fleet rate at the end %.3f/s%n", quota, fleet.calls, fleet.throttled,
                 fleet.steadyThrottled, fleet.steadyCalls, fleet.endMillis / 1e3, tunedMillis / 1e3, fleet.endRate);
@@ -48,21 +58,48 @@ class SmallQuotaFleetTest {
                 .isLessThanOrEqualTo(5.0);
     }
 
-    private record Run(int ended, long endMillis, long calls, long throttled, long steadyCalls, long steadyThrottled,
-            double endRate) { }
+    @ParameterizedTest(name = "quota {0}/s")
+    @ValueSource(doubles = {5.0, 1.0, 0.5})
+    void theFleetThrottlesAtMostHalfAsMuchAsThreeLocalBudgets(double quota) {
+        int operations = (int) Math.max(OPERATIONS, 20 * quota);
+        Run split = run(quota, Mode.SPLIT, operations, AdaptiveBudgetConfig.DEFAULT_MIN_RATE);
+        Run fleet = run(quota, Mode.FLEET, operations, AdaptiveBudgetConfig.DEFAULT_MIN_RATE);
+        System.out.printf("SmallQuotaFleetTest %.1f/s, %d operations: split %s; fleet %s%n", quota, operations, split, fleet);
+        assertThat(split.ended).isEqualTo(operations);
+        assertThat(fleet.ended).isEqualTo(operations);
+        assertThat(split.throttled).as("three local budgets overshoot a small quota").isPositive();
+        assertThat((double) fleet.throttled).as("throttles on one fleet budget against %d on three local ones", split.throttled)
+                .isLessThanOrEqualTo(0.5 * split.throttled);
+    }
 
-    /** The operations over three fleet processes (or one tuned process), until all ended or 20 virtual minutes. */
-    private static Run run(double quota, boolean fleet) {
+    record Run(int ended, long endMillis, long calls, long throttled, long steadyCalls, long steadyThrottled,
+            double endRate) {
+
+        @Override
+        public String toString() {
+            return String.format("%d ended, the last at %.0f s, %d calls, %d throttled, after 30 s %d of %d (%.1f %%)",
+                    ended, endMillis / 1e3, calls, throttled, steadyThrottled, steadyCalls,
+                    100.0 * steadyThrottled / Math.max(1, steadyCalls));
+        }
+    }
+
+    /**
+     * The operations (2 to 20 s each, seed 42) over the processes of {@code mode}, against a
+     * quota with a burst of twice its rate (at least 1), until all ended or 20 virtual minutes.
+     *
+     * @param minRate the local budgets' floor ({@link Mode#SPLIT} only)
+     */
+    static Run run(double quota, Mode mode, int operations, double minRate) {
         VirtualTimeScheduler clock = VirtualTimeScheduler.create();
         Random random = new Random(42);
-        long[] doneAt = new long[OPERATIONS];
-        for (int i = 0; i < OPERATIONS; i++) {
+        long[] doneAt = new long[operations];
+        for (int i = 0; i < operations; i++) {
             doneAt[i] = 2_000 + random.nextInt(18_001);
         }
         SimulatedQuota server = new SimulatedQuota(clock, quota, Math.max(1, 2 * quota), doneAt, 30_000);
         List<OperationWatcher> watchers = new ArrayList<>();
         List<RequestBudget> budgets = new ArrayList<>();
-        if (fleet) {
+        if (mode == Mode.FLEET) {
             // As docs/fleet.md advises and the scale harness does: the quota is the ceiling, and
             // the start, since it is below the default initial rate.
             AdaptiveBudgetConfig config = AdaptiveBudgetConfig.builder().maxRate(quota).initialRate(quota).build();
@@ -72,6 +109,13 @@ class SmallQuotaFleetTest {
             for (int p = 0; p < PROCESSES; p++) {
                 RedisBudget budget = new RedisBudget(store, rules, null, Duration.ofMillis(250), Duration.ofSeconds(1),
                         "fleet " + p, RedisBudget.Secrets.NONE, b -> FleetEvents.NONE);
+                budgets.add(budget);
+                watchers.add(OperationWatcher.builder(server).scheduler(clock).random(new Random(7 + p))
+                        .pollBudget(budget).timeout(Duration.ofHours(1)).build());
+            }
+        } else if (mode == Mode.SPLIT) {
+            for (int p = 0; p < PROCESSES; p++) {
+                RequestBudget budget = RequestBudget.adaptive(AdaptiveBudgetConfig.builder().minRate(minRate).build());
                 budgets.add(budget);
                 watchers.add(OperationWatcher.builder(server).scheduler(clock).random(new Random(7 + p))
                         .pollBudget(budget).timeout(Duration.ofHours(1)).build());
@@ -86,13 +130,13 @@ class SmallQuotaFleetTest {
         }
         AtomicInteger ended = new AtomicInteger();
         AtomicLong lastEnd = new AtomicLong();
-        for (int i = 0; i < OPERATIONS; i++) {
+        for (int i = 0; i < operations; i++) {
             watchers.get(i % watchers.size()).awaitTerminal("op-" + i).subscribe(o -> {
                 ended.incrementAndGet();
                 lastEnd.set(clock.now(TimeUnit.MILLISECONDS));
             }, e -> ended.incrementAndGet());
         }
-        for (int s = 0; s < 1_200 && ended.get() < OPERATIONS; s++) {
+        for (int s = 0; s < 1_200 && ended.get() < operations; s++) {
             clock.advanceTimeBy(Duration.ofSeconds(1));
         }
         long[] counts = server.counts();
