@@ -14,10 +14,14 @@ import io.github.cloudmap.watcher.AdaptiveBudgetConfig;
  * about one or two throttled calls per {@value #PERMITS_PER_CLIMB} permits at every quota. With
  * {@code d = decreaseFactor} and a window of {@code w} seconds, the climb from {@code dR} to
  * {@code R} grants about {@code K w R (1 + d) / 2} permits in {@code K} windows, so the step is
- * {@code R (1 - d) / K = R^2 (1 - d^2) w / (2 N)}, never more than {@code increaseStep}. At 0.5/s
- * that is about 0.001/s per second (a climb of two minutes), at 25/s about 2/s. Before the first
- * cut (nothing known of the quota) the step is {@code increaseStep}, or doubling with slow start;
- * past {@code R} without a throttle the quota has grown, and the step follows the rate itself.
+ * {@code R (1 - d) / K = R^2 (1 - d^2) w / (2 N)}. At high rates a hundred permits pass within
+ * a window, so the climb takes at least {@link #MIN_WINDOWS_PER_CLIMB} windows: the step is at
+ * most {@code R (1 - d) / 5}. At 0.5/s that is about 0.001/s per second (a climb of two
+ * minutes), at 25/s about 2/s, at 200/s 20/s (five seconds; a fixed +2/s per second took 50 s,
+ * and kept the default budget 1.3 x a tuned one's p99 lag at 200/s). Before the first cut
+ * (nothing known of the quota) the step is {@code increaseStep}, or doubling with slow start;
+ * past {@code R} without a throttle the quota has grown, and the step follows the rate itself,
+ * never more than {@code increaseStep}.
  *
  * <p>Public only so that the {@code redis} integration can share it; not part of the public API.
  */
@@ -25,6 +29,12 @@ public final class RateRule {
 
     /** About how many permits the climb from a cut back to the rate of that cut takes. */
     public static final int PERMITS_PER_CLIMB = 100;
+
+    /**
+     * The fewest cut windows the climb back to the rate of a cut takes: at high rates a hundred
+     * permits pass in well under a window, and the climb would jump straight back into the quota.
+     */
+    public static final int MIN_WINDOWS_PER_CLIMB = 5;
 
     private final AdaptiveBudgetConfig config;
     private final double windowSeconds;
@@ -62,27 +72,45 @@ public final class RateRule {
      * @param rate the rate now
      * @param rateBeforeLastCut the rate just before the last cut ({@code Double.NaN} before any cut)
      * @param slowStart true until the first cut
+     * @return the raised rate, at most {@code maxRate}
      */
     public double raise(double rate, double rateBeforeLastCut, boolean slowStart) {
         if (slowStart) {
             return Math.min(config.maxRate(), rate * 2);
         }
-        // Past the last cut's rate without a throttle, the quota has grown (or others left): the
-        // reference follows the rate, so the probe speeds up as it goes.
-        double reference = Double.isNaN(rateBeforeLastCut) ? Double.NaN : Math.max(rate, rateBeforeLastCut);
-        return Math.min(config.maxRate(), rate + step(reference));
+        if (Double.isNaN(rateBeforeLastCut)) {
+            return Math.min(config.maxRate(), rate + config.increaseStep());
+        }
+        // Below the last cut's rate, climb back to it; past it without a throttle, the quota has
+        // grown (or others left): probe on, with a step that follows the rate itself.
+        double step = rate < rateBeforeLastCut ? step(rateBeforeLastCut) : probeStep(rate);
+        return Math.min(config.maxRate(), rate + step);
     }
 
     /**
-     * Requests/s added per quiet window: {@code increaseStep} before any cut, else the step that
-     * climbs back to {@code rateBeforeLastCut} in about {@link #PERMITS_PER_CLIMB} permits.
+     * Requests/s added per quiet window on the way back to the rate of the last cut: the step
+     * that climbs back in about {@link #PERMITS_PER_CLIMB} permits, but in no fewer than
+     * {@link #MIN_WINDOWS_PER_CLIMB} windows; {@code increaseStep} before any cut.
+     *
+     * @param rateBeforeLastCut the rate just before the last cut ({@code Double.NaN} before any)
+     * @return the step, requests/s per window
      */
     public double step(double rateBeforeLastCut) {
         if (Double.isNaN(rateBeforeLastCut)) {
             return config.increaseStep();
         }
+        double perWindows = rateBeforeLastCut * (1 - config.decreaseFactor()) / MIN_WINDOWS_PER_CLIMB;
+        return Math.min(perWindows, perPermits(rateBeforeLastCut));
+    }
+
+    /** Past the rate of the last cut: the same scaling, never more than {@code increaseStep}. */
+    private double probeStep(double rate) {
+        return Math.min(config.increaseStep(), perPermits(rate));
+    }
+
+    /** The step that climbs from {@code d R} back to {@code R} in about {@link #PERMITS_PER_CLIMB} permits. */
+    private double perPermits(double rateAtCut) {
         double d = config.decreaseFactor();
-        double scaled = rateBeforeLastCut * rateBeforeLastCut * (1 - d * d) * windowSeconds / (2.0 * PERMITS_PER_CLIMB);
-        return Math.min(config.increaseStep(), scaled);
+        return rateAtCut * rateAtCut * (1 - d * d) * windowSeconds / (2.0 * PERMITS_PER_CLIMB);
     }
 }

@@ -29,11 +29,31 @@ class RateRuleTest {
     }
 
     @Test
-    void theStepScalesWithTheRateOfTheLastCutAndNeverExceedsTheConfiguredStep() {
+    void theStepScalesWithTheRateOfTheLastCut() {
         assertThat(rule.step(0.5)).isCloseTo(0.25 * 0.75 / 200, within(1e-12));
         assertThat(rule.step(1)).isLessThan(0.5 / 100.0);
-        assertThat(rule.step(200)).isEqualTo(AdaptiveBudgetConfig.DEFAULT_INCREASE_STEP);
+        assertThat(rule.step(200)).as("half of 200/s climbed back in five windows").isCloseTo(20, within(1e-9));
         assertThat(rule.step(Double.NaN)).as("before any cut").isEqualTo(AdaptiveBudgetConfig.DEFAULT_INCREASE_STEP);
+    }
+
+    @ParameterizedTest(name = "cut at {0}/s")
+    @ValueSource(doubles = {100, 200, 400})
+    void atHighRatesTheClimbBackTakesFiveWindowsNotAHundredPermits(double rateAtCut) {
+        // Found by the limits sweep (docs/scale.md): with the step capped at +2/s per second, the
+        // default budget spent 50 s climbing from 105/s back to 200/s, and its p99 lag was 1.3 x a
+        // tuned budget's.
+        double rate = rule.cut(rateAtCut);
+        int windows = 0;
+        while (rate < rateAtCut && windows < 1_000) {
+            rate = rule.raise(rate, rateAtCut, false);
+            windows++;
+        }
+        assertThat(windows).isEqualTo(RateRule.MIN_WINDOWS_PER_CLIMB);
+    }
+
+    @Test
+    void pastTheRateOfTheLastCutTheProbeNeverExceedsTheConfiguredStep() {
+        assertThat(rule.raise(300, 100, false)).isEqualTo(300 + AdaptiveBudgetConfig.DEFAULT_INCREASE_STEP);
     }
 
     @Test
