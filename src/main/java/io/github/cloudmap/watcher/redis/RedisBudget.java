@@ -756,8 +756,8 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
          * The adaptive rules the fleet follows, the same as a local budget's (default
          * {@link AdaptiveBudgetConfig#defaults()}), and the settings of the default fallback (which
          * starts at this process's share of the fleet's last known rate).
-         * The fleet's bucket is the whole account's: {@code maxRate} can be the account's quota
-         * (100/s for GetOperation) where nothing else uses it.
+         * The fleet's bucket is the whole account's: {@code maxRate} can be a little under the
+         * account's quota (0.9 x: 90/s for GetOperation's 100/s) where nothing else uses it.
          */
         public Builder adaptive(AdaptiveBudgetConfig config) {
             this.rules = FleetRules.from(Objects.requireNonNull(config, "config must not be null"));

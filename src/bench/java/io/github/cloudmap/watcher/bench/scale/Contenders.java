@@ -47,12 +47,13 @@ final class Contenders {
             // One awaitAll over every operation, with the `watcher` settings.
             case "await-all" -> new AwaitAllContender(Clients.sdkDefaults(run.endpoint()), run.bound());
             // P JVMs with the `watcher` setup each: sharing one RedisBudget, or each on its own
-            // local budget. The fleet's ceiling is the account's quota, as docs/fleet.md advises
-            // (-Dbench.fleetMaxRate=default for the library's default ceiling).
+            // local budget. The fleet's ceiling is 0.9 x the account's quota, as docs/fleet.md advises
+            // and as watcher-tuned's static budget (-Dbench.fleetMaxRate=default for the library's
+            // default ceiling, or a number of requests/s).
             case "watcher-split" -> new ChildJvmContender(run, run.processes(), false, "default");
             case "watcher-fleet" -> new ChildJvmContender(run, run.processes(), true,
                     System.getProperty("bench.fleetMaxRate", "").isBlank()
-                            ? ScaleBenchmark.fmt(run.getLimitRps()) : System.getProperty("bench.fleetMaxRate"));
+                            ? ScaleBenchmark.fmt(0.9 * run.getLimitRps()) : System.getProperty("bench.fleetMaxRate"));
             case "watcher-tuned" -> {
                 ServiceDiscoveryAsyncClient client = Clients.noRetries(run.endpoint());
                 yield new WatcherContender(client, tunedWatcher(client, staticBudget(run.getLimitRps()), run));

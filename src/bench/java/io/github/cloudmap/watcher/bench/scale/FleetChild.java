@@ -51,7 +51,7 @@ public final class FleetChild {
         if (!redis.equals("local")) {
             RedisBudget.Builder budget = RedisBudget.builder(redis).key("bench", "us-east-1").meterRegistry(meters);
             if (!maxRate.equals("default")) {
-                // The quota as ceiling (fleet.md's advice); a start above a quota under the default
+                // A ceiling a little under the quota (fleet.md's advice); a start above a ceiling under the default
                 // initial rate is not a valid setting, so the start is the ceiling there.
                 double ceiling = Double.parseDouble(maxRate);
                 AdaptiveBudgetConfig.Builder config = AdaptiveBudgetConfig.builder().maxRate(ceiling);
