@@ -157,7 +157,10 @@ class FleetNetworkIT {
     @Test
     void aTakeThatTimedOutButRanInRedisLosesNoPermitToTheFleet() throws Exception {
         RedisServer redis = closeLater(RedisServer.start());
-        AdaptiveBudgetConfig slow = fixed(0.01, 5);   // no refill to speak of during the test
+        // No refill to speak of during the test, and never a raise (nothing is answered); the
+        // ceiling only makes room for the burst of 5 (a bucket holds at most two seconds of it).
+        AdaptiveBudgetConfig slow = AdaptiveBudgetConfig.builder().initialRate(0.01).minRate(0.01).maxRate(2.5).burst(5)
+                .build();
         RedisBudget first = closeLater(RedisBudget.builder(redis.uri()).key("paused", "eu-west-1").adaptive(slow)
                 .fallback(NeverBudget.INSTANCE).build());
         await("on Redis", first::onRedis, 20);

@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.servicediscovery.model.Operation;
  * server span, the watch span under it, the GetOperation spans under the watch. The application
  * runs as in production (started by {@link SpringApplicationBuilder}, not {@code @SpringBootTest},
  * which turns tracing off in tests), with Micrometer Tracing on OpenTelemetry, every span sampled
- * and kept in memory. The trace it asserts is drawn to {@code docs/observability-trace.svg}.
+ * and kept in memory. The trace it asserts is drawn to {@code target/observability-trace.svg} (docs/ keeps a copy).
  */
 class TraceTest {
 
