@@ -33,9 +33,11 @@ import reactor.core.scheduler.Scheduler;
  * {@link RejectedExecutionException}. A cancelled waiter is marked and skipped (the queue is
  * compacted when mostly dead); a permit granted at the same instant as the cancellation goes back to the
  * bucket. Reported outcomes move the rate ({@link RateRule}): a throttle cuts it (once per
- * window, never for a permit granted before the last cut, and dropping the saved tokens), an answer in a window where requests had to queue raises it (doubling until the first
- * cut with slow start, then by a step that scales with the rate of the last cut); a request that
- * ended without an answer (5xx, I/O failure, timeout, cancellation) moves nothing.
+ * window, never for a permit granted before the last cut, and dropping the saved tokens), an
+ * answer in a window where requests had to queue raises it (doubling until the first cut with
+ * slow start, then by a step that scales with the rate of the last cut); a request that ended
+ * without an answer (5xx, I/O failure, timeout, cancellation) moves nothing. The bucket holds at
+ * most two seconds of the ceiling ({@link RateRule#burst()}).
  *
  * <p>Thread-safe: every state change happens under one lock, and sinks are signalled outside it.
  * Time is read through {@link Clocks} for the scheduler of each call: {@code System.nanoTime()}
@@ -390,7 +392,8 @@ final class AdaptiveBudget implements RequestBudget {
     private final class BudgetPermit implements Permit {
         final Waiter waiter;
         private final AtomicInteger reported = new AtomicInteger();
-        // The budget's cut count when this permit was granted; written and read under the lock.
+        // The budget's cut count when this permit was granted: written under the lock before the
+        // permit is handed over, read by whoever reports the outcome, on another thread.
         volatile long grantedAfterCuts;
 
         BudgetPermit(Waiter waiter) {
