@@ -121,6 +121,8 @@ public final class OperationWatcherBuilder {
     /**
      * The default policy for a GetOperation call that fails with HTTP 5xx or an I/O error:
      * 3 attempts, 200 ms then 400 ms apart.
+     *
+     * @return a new config with these settings
      */
     public static RetryConfig defaultTransientRetry() {
         return RetryConfig.custom()
@@ -131,6 +133,8 @@ public final class OperationWatcherBuilder {
 
     /**
      * The default resubmission policy: 3 submissions in all, 1 s then 2 s apart.
+     *
+     * @return a new config with these settings
      */
     public static RetryConfig defaultResubmission() {
         return RetryConfig.custom()
@@ -145,6 +149,9 @@ public final class OperationWatcherBuilder {
      * Defaults {@link #DEFAULT_INITIAL_POLL_INTERVAL} and {@link #DEFAULT_MAX_POLL_INTERVAL}
      * (both at most the timeout). {@link #build()} refuses a {@code max} longer than the timeout.
      *
+     * @param initial the delay after the first poll
+     * @param max the longest delay between two polls
+     * @return this builder
      * @throws NullPointerException if either is null
      * @throws IllegalArgumentException if either is shorter than {@link #MIN_POLL_INTERVAL},
      *         {@code initial > max}, or {@code max} is over {@link #MAX_DURATION}
@@ -159,6 +166,8 @@ public final class OperationWatcherBuilder {
     /**
      * How much the delay grows after each poll. Default 2.0; 1.0 polls at a fixed interval.
      *
+     * @param multiplier the factor applied to the delay after each poll
+     * @return this builder
      * @throws IllegalArgumentException unless {@code 1 <= multiplier <= 100}
      */
     public OperationWatcherBuilder backoffMultiplier(double multiplier) {
@@ -170,6 +179,8 @@ public final class OperationWatcherBuilder {
      * How much more the delay grows after a throttled poll (on top of the normal growth).
      * Default 2.0.
      *
+     * @param multiplier the extra factor applied after a throttled poll
+     * @return this builder
      * @throws IllegalArgumentException unless {@code 1 <= multiplier <= 100}
      */
     public OperationWatcherBuilder throttleBackoffMultiplier(double multiplier) {
@@ -183,6 +194,8 @@ public final class OperationWatcherBuilder {
      * apart: a delay {@code d} becomes a value in {@code [d * (1 - jitter), d]}. Default 0.2;
      * 0 turns jitter off.
      *
+     * @param jitter the share of each delay that may be taken off, from 0 to below 1
+     * @return this builder
      * @throws IllegalArgumentException unless {@code 0 <= jitter < 1}
      */
     public OperationWatcherBuilder jitter(double jitter) {
@@ -195,6 +208,8 @@ public final class OperationWatcherBuilder {
      * from many threads: give a thread-safe generator (a seeded {@link java.util.Random}
      * is, and makes a test repeatable).
      *
+     * @param random the thread-safe source of the jitter
+     * @return this builder
      * @throws NullPointerException if {@code random} is null
      */
     public OperationWatcherBuilder random(RandomGenerator random) {
@@ -208,6 +223,8 @@ public final class OperationWatcherBuilder {
      * of each attempt (submission and watch). Default 5 minutes. See
      * {@link #overallTimeout(Duration)} for a bound on a whole {@code submitAndWatch}.
      *
+     * @param timeout the deadline of each watch (of each attempt, for {@code submitAndWatch})
+     * @return this builder
      * @throws NullPointerException if {@code timeout} is null
      * @throws IllegalArgumentException if it is shorter than {@link #MIN_POLL_INTERVAL} or over
      *         {@link #MAX_DURATION}
@@ -243,6 +260,8 @@ public final class OperationWatcherBuilder {
      *     .build();
      * }</pre>
      *
+     * @param overallTimeout the deadline of a whole {@code submitAndWatch}, its resubmissions included
+     * @return this builder
      * @throws NullPointerException if {@code overallTimeout} is null
      * @throws IllegalArgumentException if it is shorter than {@link #MIN_POLL_INTERVAL} or over
      *         {@link #MAX_DURATION}
@@ -262,6 +281,8 @@ public final class OperationWatcherBuilder {
      * looked up at each subscription so that {@code StepVerifier.withVirtualTime} takes
      * effect even for a watcher built before it.
      *
+     * @param scheduler the scheduler of every delay and deadline
+     * @return this builder
      * @throws NullPointerException if {@code scheduler} is null
      */
     public OperationWatcherBuilder scheduler(Scheduler scheduler) {
@@ -274,6 +295,8 @@ public final class OperationWatcherBuilder {
      * A scheduler looked up at each subscription, for schedulers that are replaced at run
      * time.
      *
+     * @param scheduler called at each subscription for the scheduler of its delays and deadlines
+     * @return this builder
      * @throws NullPointerException if {@code scheduler} is null
      */
     public OperationWatcherBuilder scheduler(Supplier<? extends Scheduler> scheduler) {
@@ -290,6 +313,8 @@ public final class OperationWatcherBuilder {
      * given, that scheduler. {@link Schedulers#immediate()} delivers on the poll loop's thread
      * (the SDK's or the timer's): only for subscribers that never block.
      *
+     * @param scheduler where each watch takes the worker that delivers to its subscriber
+     * @return this builder
      * @throws NullPointerException if {@code scheduler} is null
      */
     public OperationWatcherBuilder deliveryScheduler(Scheduler scheduler) {
@@ -305,6 +330,8 @@ public final class OperationWatcherBuilder {
      * loop gets what is left of it. Default 20 s (at most the timeout); zero fails on the first.
      * {@link #build()} refuses a window longer than the timeout.
      *
+     * @param grace how long OperationNotFound is tolerated after polling starts; zero for not at all
+     * @return this builder
      * @throws NullPointerException if {@code grace} is null
      * @throws IllegalArgumentException if it is negative or over {@link #MAX_DURATION}
      */
@@ -320,6 +347,8 @@ public final class OperationWatcherBuilder {
      * them further. Its wait durations run on the watcher's scheduler.
      * Default {@link #defaultTransientRetry()}.
      *
+     * @param config the attempts and backoff of one GetOperation call
+     * @return this builder
      * @throws NullPointerException if {@code config} is null
      * @throws IllegalArgumentException if it has a {@code retryOnResult} predicate: the watcher
      *         retries on failures only and could not honour it
@@ -334,6 +363,8 @@ public final class OperationWatcherBuilder {
      * {@code RetryRegistry} whose metrics and events you publish. Only its config and its
      * counters are used; its waits still run on the watcher's scheduler.
      *
+     * @param retry the retry whose config and counters are used
+     * @return this builder
      * @throws NullPointerException if {@code retry} is null
      * @throws IllegalArgumentException if its config has a {@code retryOnResult} predicate
      */
@@ -352,6 +383,8 @@ public final class OperationWatcherBuilder {
      * counts submissions. Default {@link #defaultResubmission()}; {@code maxAttempts(1)}
      * never resubmits.
      *
+     * @param config the attempts (submissions) and backoff of {@code submitAndWatch}
+     * @return this builder
      * @throws NullPointerException if {@code config} is null
      * @throws IllegalArgumentException if it has a {@code retryOnResult} predicate: the watcher
      *         resubmits on a retryable FAIL or a throttled submission only and could not honour it
@@ -365,6 +398,8 @@ public final class OperationWatcherBuilder {
      * As {@link #resubmission(RetryConfig)}, with a {@link Retry} of your own, e.g. from a
      * {@code RetryRegistry} whose metrics and events you publish.
      *
+     * @param retry the retry whose config and counters are used
+     * @return this builder
      * @throws NullPointerException if {@code retry} is null
      * @throws IllegalArgumentException if its config has a {@code retryOnResult} predicate
      */
@@ -391,6 +426,8 @@ public final class OperationWatcherBuilder {
      * OperationWatcher watcher = OperationWatcher.builder(client).pollBudget(polls).build();
      * }</pre>
      *
+     * @param budget the budget GetOperation calls draw on
+     * @return this builder
      * @throws NullPointerException if {@code budget} is null
      */
     public OperationWatcherBuilder pollBudget(RequestBudget budget) {
@@ -404,6 +441,8 @@ public final class OperationWatcherBuilder {
      * adaptive submission budget of this client, shared by its watchers (starting at 10/s,
      * ceiling 200/s); {@link RequestBudget#unlimited()} opts out.
      *
+     * @param budget the budget submissions draw on
+     * @return this builder
      * @throws NullPointerException if {@code budget} is null
      */
     public OperationWatcherBuilder submissionBudget(RequestBudget budget) {
@@ -418,6 +457,8 @@ public final class OperationWatcherBuilder {
      * shared by its watchers (starting at 2/s, burst 2, ceiling 10/s);
      * {@link RequestBudget#unlimited()} opts out.
      *
+     * @param budget the budget ListOperations calls draw on
+     * @return this builder
      * @throws NullPointerException if {@code budget} is null
      */
     public OperationWatcherBuilder listBudget(RequestBudget budget) {
@@ -430,6 +471,8 @@ public final class OperationWatcherBuilder {
      * loop, so watches that share a loop are heard once. An exception it throws is logged
      * and does not end the watch. Default {@link WatchListener#NONE}.
      *
+     * @param listener hears each poll loop's events; must not block
+     * @return this builder
      * @throws NullPointerException if {@code listener} is null
      */
     public OperationWatcherBuilder listener(WatchListener listener) {
@@ -453,6 +496,8 @@ public final class OperationWatcherBuilder {
      *     .build();
      * }</pre>
      *
+     * @param registry the registry the observations are recorded in
+     * @return this builder
      * @throws NullPointerException if {@code registry} is null
      */
     public OperationWatcherBuilder observationRegistry(ObservationRegistry registry) {
@@ -466,6 +511,8 @@ public final class OperationWatcherBuilder {
      * {@code GlobalObservationConvention} registered on the registry replaces it too. Only used
      * with an {@link #observationRegistry(ObservationRegistry) observationRegistry}.
      *
+     * @param convention names and keys of the watch observation
+     * @return this builder
      * @throws NullPointerException if {@code convention} is null
      */
     public OperationWatcherBuilder observationConvention(WatchObservationConvention convention) {
@@ -477,6 +524,8 @@ public final class OperationWatcherBuilder {
      * Replaces the default names and keys of the {@code cloudmap.watcher.poll} observation
      * ({@link io.github.cloudmap.watcher.observation.DefaultPollObservationConvention}).
      *
+     * @param convention names and keys of the poll observation
+     * @return this builder
      * @throws NullPointerException if {@code convention} is null
      */
     public OperationWatcherBuilder observationConvention(PollObservationConvention convention) {
@@ -488,6 +537,8 @@ public final class OperationWatcherBuilder {
      * Replaces the default names and keys of the {@code cloudmap.watcher.submission} observation
      * ({@link io.github.cloudmap.watcher.observation.DefaultSubmissionObservationConvention}).
      *
+     * @param convention names and keys of the submission observation
+     * @return this builder
      * @throws NullPointerException if {@code convention} is null
      */
     public OperationWatcherBuilder observationConvention(SubmissionObservationConvention convention) {
@@ -523,6 +574,7 @@ public final class OperationWatcherBuilder {
      *
      * @param sweepInterval the time between the end of one sweep and the start of the next; at
      *        least {@link #MIN_SWEEP_INTERVAL}
+     * @return this builder
      * @throws NullPointerException if {@code sweepInterval} is null
      * @throws IllegalArgumentException if it is shorter than {@link #MIN_SWEEP_INTERVAL} or longer
      *         than {@link #MAX_DURATION}
@@ -540,6 +592,7 @@ public final class OperationWatcherBuilder {
     /**
      * A watcher with these settings; the builder can go on being used.
      *
+     * @return a new watcher
      * @throws IllegalArgumentException if the max poll interval or the not-found grace window
      *         you set is longer than the timeout (the message names both values)
      */
