@@ -102,6 +102,8 @@ public final class OperationWatcher {
     /**
      * A watcher with the default settings.
      *
+     * @param client the Cloud Map client the watcher polls through; the watcher never closes it
+     * @return a new watcher
      * @throws NullPointerException if {@code client} is null
      */
     public static OperationWatcher create(ServiceDiscoveryAsyncClient client) {
@@ -111,6 +113,8 @@ public final class OperationWatcher {
     /**
      * A builder whose settings start at the defaults.
      *
+     * @param client the Cloud Map client the watcher polls through; the watcher never closes it
+     * @return a new builder
      * @throws NullPointerException if {@code client} is null
      */
     public static OperationWatcherBuilder builder(ServiceDiscoveryAsyncClient client) {
@@ -148,6 +152,8 @@ public final class OperationWatcher {
      * The terminal state of an operation: the SUCCESS {@link Operation}, or an
      * {@link OperationFailedException} for a FAIL.
      *
+     * @param operationId the ID a mutating call returned
+     * @return a cold Mono of the SUCCESS operation, or of an OperationFailedException for a FAIL
      * @throws NullPointerException if {@code operationId} is null
      * @throws IllegalArgumentException if it is blank or longer than 255 characters
      * @see #watch(String)
@@ -159,6 +165,9 @@ public final class OperationWatcher {
     /**
      * The terminal state of an operation in a namespace shared by {@code ownerAccount}.
      *
+     * @param operationId the ID a mutating call returned
+     * @param ownerAccount the 12-digit ID of the account that owns the namespace
+     * @return a cold Mono of the SUCCESS operation, or of an OperationFailedException for a FAIL
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException as for {@link #watch(String, String)}
      */
@@ -197,6 +206,7 @@ public final class OperationWatcher {
      *        {@code Mono.fromFuture(() -> client.registerInstance(r)).map(RegisterInstanceResponse::operationId)}
      *        (not {@code Mono.fromFuture(future)}, which replays one response). A
      *        {@code CreatorRequestId} makes a resubmitted create or register safe to repeat.
+     * @return a cold Flux of the status changes of each submitted operation, ending after SUCCESS or a final FAIL
      * @throws NullPointerException if {@code submission} is null
      */
     public Flux<Operation> submitAndWatch(Mono<String> submission) {
@@ -209,6 +219,7 @@ public final class OperationWatcher {
      *
      * @param submission as for {@link #submitAndWatch(Mono)}
      * @param ownerAccount the 12-digit ID of the account that owns the namespace
+     * @return a cold Flux of the status changes of each submitted operation, ending after SUCCESS or a final FAIL
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code ownerAccount} is not 12 digits (before any
      *         request is sent)
@@ -222,6 +233,8 @@ public final class OperationWatcher {
      * {@link #submitAndWatch(Mono)} reduced to its outcome: the SUCCESS {@link Operation}, or an
      * {@link OperationFailedException} for the FAIL that ended it.
      *
+     * @param submission as for {@link #submitAndWatch(Mono)}
+     * @return a cold Mono of the SUCCESS operation, or of an OperationFailedException for the FAIL that ended it
      * @throws NullPointerException if {@code submission} is null
      */
     public Mono<Operation> submitAndAwait(Mono<String> submission) {
@@ -232,6 +245,9 @@ public final class OperationWatcher {
      * {@link #submitAndWatch(Mono, String)} reduced to its outcome, for a namespace shared by
      * {@code ownerAccount}.
      *
+     * @param submission as for {@link #submitAndWatch(Mono)}
+     * @param ownerAccount the 12-digit ID of the account that owns the namespace
+     * @return a cold Mono of the SUCCESS operation, or of an OperationFailedException for the FAIL that ended it
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code ownerAccount} is not 12 digits (before any
      *         request is sent)
@@ -261,6 +277,8 @@ public final class OperationWatcher {
      * if (!batch.allSucceeded()) { ... batch.failures() ... batch.timedOut() ... }
      * }</pre>
      *
+     * @param operationIds the IDs mutating calls returned; repeats are watched once
+     * @return a cold Mono of one outcome per distinct ID
      * @throws NullPointerException if {@code operationIds} or an ID is null
      * @throws IllegalArgumentException if an ID is blank or longer than 255 characters (the
      *         message gives its position), before any request is sent
@@ -272,6 +290,9 @@ public final class OperationWatcher {
     /**
      * {@link #awaitAll(Collection)} for operations in namespaces shared by {@code ownerAccount}.
      *
+     * @param operationIds the IDs mutating calls returned; repeats are watched once
+     * @param ownerAccount the 12-digit ID of the account that owns the namespaces
+     * @return a cold Mono of one outcome per distinct ID
      * @throws NullPointerException if an argument or an ID is null
      * @throws IllegalArgumentException if an ID is invalid or {@code ownerAccount} is not 12 digits
      */
@@ -283,6 +304,9 @@ public final class OperationWatcher {
      * {@link #awaitAll(Collection)} with {@code options}: an owner account, fail-fast, an overall
      * deadline.
      *
+     * @param operationIds the IDs mutating calls returned; repeats are watched once
+     * @param options the batch's owner account, fail-fast and overall deadline
+     * @return a cold Mono of one outcome per distinct ID
      * @throws NullPointerException if an argument or an ID is null
      * @throws IllegalArgumentException if an ID is blank or longer than 255 characters
      */
@@ -298,6 +322,8 @@ public final class OperationWatcher {
      * last. The same rules as {@link #awaitAll(Collection)}: this is the Flux it is built on. An
      * operation's error is its final update, never an error of the Flux.
      *
+     * @param operationIds the IDs mutating calls returned; repeats are watched once
+     * @return a cold Flux of every status change and one final update per distinct ID
      * @throws NullPointerException if {@code operationIds} or an ID is null
      * @throws IllegalArgumentException if an ID is blank or longer than 255 characters
      */
@@ -308,6 +334,9 @@ public final class OperationWatcher {
     /**
      * {@link #watchAll(Collection)} for operations in namespaces shared by {@code ownerAccount}.
      *
+     * @param operationIds the IDs mutating calls returned; repeats are watched once
+     * @param ownerAccount the 12-digit ID of the account that owns the namespaces
+     * @return a cold Flux of every status change and one final update per distinct ID
      * @throws NullPointerException if an argument or an ID is null
      * @throws IllegalArgumentException if an ID is invalid or {@code ownerAccount} is not 12 digits
      */
@@ -318,6 +347,9 @@ public final class OperationWatcher {
     /**
      * {@link #watchAll(Collection)} with {@code options}.
      *
+     * @param operationIds the IDs mutating calls returned; repeats are watched once
+     * @param options the batch's owner account, fail-fast and overall deadline
+     * @return a cold Flux of every status change and one final update per distinct ID
      * @throws NullPointerException if an argument or an ID is null
      * @throws IllegalArgumentException if an ID is blank or longer than 255 characters
      */
@@ -354,6 +386,7 @@ public final class OperationWatcher {
      * operation that finishes while the pages are read may or may not be in the result; one
      * submitted after may be missed. Each ID is emitted once.
      *
+     * @param query which operations to list: namespace, service, types, how far back
      * @return a cold Flux; each subscription lists afresh
      * @throws NullPointerException if {@code query} is null
      */
@@ -402,42 +435,42 @@ public final class OperationWatcher {
         return WatchEngine.requestOverrides();
     }
 
-    /** The budget this watcher's GetOperation requests draw from (shared, by default, per client). */
+    /** {@return the budget this watcher's GetOperation requests draw from (shared, by default, per client)} */
     public RequestBudget pollBudget() {
         return settings.pollBudget();
     }
 
-    /** The budget this watcher's submissions draw from (shared, by default, per client). */
+    /** {@return the budget this watcher's submissions draw from (shared, by default, per client)} */
     public RequestBudget submissionBudget() {
         return settings.submissionBudget();
     }
 
-    /** The interval between coalesced polling's ListOperations sweeps, or empty when it is off (the default). */
+    /** {@return the interval between coalesced polling's ListOperations sweeps, or empty when it is off (the default)} */
     public Optional<Duration> coalescedPolling() {
         return Optional.ofNullable(settings.sweepInterval());
     }
 
-    /** The initial delay between polls. */
+    /** {@return the initial delay between polls} */
     public Duration initialPollInterval() {
         return settings.initialInterval();
     }
 
-    /** The cap on the delay between polls. */
+    /** {@return the cap on the delay between polls} */
     public Duration maxPollInterval() {
         return settings.maxInterval();
     }
 
-    /** The deadline of each watch. */
+    /** {@return the deadline of each watch} */
     public Duration timeout() {
         return settings.timeout();
     }
 
-    /** How long OperationNotFound is tolerated after polling of an operation starts. */
+    /** {@return how long OperationNotFound is tolerated after polling of an operation starts} */
     public Duration notFoundGrace() {
         return settings.notFoundGrace();
     }
 
-    /** The overall deadline of a whole {@code submitAndWatch}, if one was set. */
+    /** {@return the overall deadline of a whole {@code submitAndWatch}, if one was set} */
     public Optional<Duration> overallTimeout() {
         return Optional.ofNullable(settings.overallTimeout());
     }
@@ -445,6 +478,8 @@ public final class OperationWatcher {
     /**
      * How many poll loops this watcher runs now: one per operation being watched, however many
      * watches share it. For health checks and dashboards; a snapshot that may change at once.
+     *
+     * @return the number of poll loops running now
      */
     public int runningPollLoops() {
         return engine.runningLoops();
