@@ -75,32 +75,32 @@ public final class AdaptiveBudgetConfig {
         this.slowStart = b.slowStart;
     }
 
-    /** The default settings. */
+    /** {@return the default settings} */
     public static AdaptiveBudgetConfig defaults() {
         return DEFAULTS;
     }
 
-    /** A builder whose settings start at the defaults. */
+    /** {@return a new builder whose settings start at the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder that starts from these settings. */
+    /** {@return a new builder that starts from these settings} */
     public Builder toBuilder() {
         return new Builder(this);
     }
 
-    /** The rate a new budget starts at, requests/s. */
+    /** {@return the rate a new budget starts at, requests/s} */
     public double initialRate() {
         return initialRate;
     }
 
-    /** The floor, requests/s. */
+    /** {@return the floor, requests/s} */
     public double minRate() {
         return minRate;
     }
 
-    /** The ceiling, requests/s. */
+    /** {@return the ceiling, requests/s} */
     public double maxRate() {
         return maxRate;
     }
@@ -108,18 +108,21 @@ public final class AdaptiveBudgetConfig {
     /**
      * Requests/s added per window in which requests are answered, none is throttled and some
      * waited: before the first cut (without slow start) this step; after a cut, the step that
-     * climbs back to the rate of that cut in about a hundred permits, never more than this.
+     * climbs back to the rate of that cut in about a hundred permits but in no fewer than five
+     * windows; past that rate, the step that follows the rate, never more than this.
+     *
+     * @return the step, requests/s per window
      */
     public double increaseStep() {
         return increaseStep;
     }
 
-    /** The factor in (0, 1) the rate is multiplied by on a cut. */
+    /** {@return the factor in (0, 1) the rate is multiplied by on a cut} */
     public double decreaseFactor() {
         return decreaseFactor;
     }
 
-    /** At most one cut (and at most one raise) per window. */
+    /** {@return the window: at most one cut (and at most one raise) per window} */
     public Duration cutWindow() {
         return cutWindow;
     }
@@ -128,12 +131,14 @@ public final class AdaptiveBudgetConfig {
      * How many permits an idle budget grants at once. A budget holds at most two seconds of
      * {@link #maxRate()} (at least one permit), whatever this says: an account's bucket holds
      * about two seconds of its quota, and the ceiling is what the application knows of the quota.
+     *
+     * @return the configured burst, permits
      */
     public int burst() {
         return burst;
     }
 
-    /** Whether the rate doubles per window until the first cut, instead of rising by the step. */
+    /** {@return whether the rate doubles per window until the first cut, instead of rising by the step} */
     public boolean slowStart() {
         return slowStart;
     }
@@ -188,49 +193,92 @@ public final class AdaptiveBudgetConfig {
             slowStart = c.slowStart;
         }
 
-        /** The starting rate, requests/s, between the floor and the ceiling. */
+        /**
+         * The starting rate, between the floor and the ceiling (checked by {@link #build()}).
+         *
+         * @param permitsPerSecond requests/s
+         * @return this builder
+         */
         public Builder initialRate(double permitsPerSecond) {
             this.initialRate = permitsPerSecond;
             return this;
         }
 
-        /** The floor, requests/s; positive. */
+        /**
+         * The floor; positive (checked by {@link #build()}).
+         *
+         * @param permitsPerSecond requests/s
+         * @return this builder
+         */
         public Builder minRate(double permitsPerSecond) {
             this.minRate = permitsPerSecond;
             return this;
         }
 
-        /** The ceiling, requests/s; at least the floor, at most 1,000,000. */
+        /**
+         * The ceiling; at least the floor, at most 1,000,000 (checked by {@link #build()}).
+         *
+         * @param permitsPerSecond requests/s
+         * @return this builder
+         */
         public Builder maxRate(double permitsPerSecond) {
             this.maxRate = permitsPerSecond;
             return this;
         }
 
-        /** Requests/s added per window without a throttle before the first cut, and at most after it; positive. */
+        /**
+         * Requests/s added per window without a throttle before the first cut, and at most past
+         * the rate of the last cut; positive (checked by {@link #build()}).
+         *
+         * @param permitsPerSecond requests/s per window
+         * @return this builder
+         */
         public Builder increaseStep(double permitsPerSecond) {
             this.increaseStep = permitsPerSecond;
             return this;
         }
 
-        /** The factor applied on a cut; in (0, 1). */
+        /**
+         * The factor applied on a cut; in (0, 1) (checked by {@link #build()}).
+         *
+         * @param factor what the rate is multiplied by on a cut
+         * @return this builder
+         */
         public Builder decreaseFactor(double factor) {
             this.decreaseFactor = factor;
             return this;
         }
 
-        /** At most one cut per window; positive, at most 1 minute. */
+        /**
+         * At most one cut per window; positive, at most 1 minute (checked by {@link #build()}).
+         *
+         * @param window the window
+         * @return this builder
+         * @throws NullPointerException if {@code window} is null
+         */
         public Builder cutWindow(Duration window) {
             this.cutWindow = Objects.requireNonNull(window, "cutWindow must not be null");
             return this;
         }
 
-        /** Permits an idle budget grants at once; at least 1. */
+        /**
+         * Permits an idle budget grants at once; at least 1 (checked by {@link #build()}). A
+         * budget holds at most two seconds of the ceiling, whatever this says.
+         *
+         * @param permits the burst
+         * @return this builder
+         */
         public Builder burst(int permits) {
             this.burst = permits;
             return this;
         }
 
-        /** Double the rate per window until the first cut (default), or rise by the step from the start. */
+        /**
+         * Double the rate per window until the first cut (default), or rise by the step from the start.
+         *
+         * @param slowStart true to double
+         * @return this builder
+         */
         public Builder slowStart(boolean slowStart) {
             this.slowStart = slowStart;
             return this;
@@ -239,6 +287,7 @@ public final class AdaptiveBudgetConfig {
         /**
          * The validated settings.
          *
+         * @return the settings
          * @throws IllegalArgumentException naming every bad setting: a rate that is not
          *         positive and finite, a floor above the ceiling, an initial rate outside
          *         them, a decrease factor outside (0, 1), a window that is not positive or

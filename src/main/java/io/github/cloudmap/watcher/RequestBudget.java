@@ -47,15 +47,17 @@ public interface RequestBudget {
      */
     Mono<Permit> acquire(Scheduler scheduler);
 
-    /** The rate at which the budget grants permits now, in requests per second. */
+    /** {@return the rate at which the budget grants permits now, in requests per second} */
     double currentRate();
 
-    /** How many acquisitions are waiting now. */
+    /** {@return how many acquisitions are waiting now} */
     int waiting();
 
     /**
      * How many times the budget has cut its rate after a throttled answer; 0 for a budget that
      * does not adapt.
+     *
+     * @return the number of cuts so far
      */
     default long cuts() {
         return 0L;
@@ -65,6 +67,8 @@ public interface RequestBudget {
      * A new adaptive budget with {@linkplain AdaptiveBudgetConfig#defaults() the default
      * settings}: what every watcher uses unless given another. Each call returns a new budget
      * with its own state; share the instance to share the quota.
+     *
+     * @return a new budget
      */
     static RequestBudget adaptive() {
         return adaptive(AdaptiveBudgetConfig.defaults());
@@ -82,6 +86,8 @@ public interface RequestBudget {
      * OperationWatcher b = OperationWatcher.builder(clientB).pollBudget(polls).build();
      * }</pre>
      *
+     * @param config the budget's settings
+     * @return a new budget
      * @throws NullPointerException if {@code config} is null
      */
     static RequestBudget adaptive(AdaptiveBudgetConfig config) {
@@ -91,6 +97,8 @@ public interface RequestBudget {
     /**
      * A budget that grants every permit at once and learns nothing: the explicit opt-out, for a
      * caller who rate-limits by other means.
+     *
+     * @return the one unlimited budget
      */
     static RequestBudget unlimited() {
         return Unlimited.INSTANCE;

@@ -154,6 +154,8 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
      * or {@code rediss://} for TLS); the budget opens its own Lettuce client and closes it in
      * {@link #close()}.
      *
+     * @param uri the Redis URI; its password never appears in a message, a log line or {@code toString()}
+     * @return a new builder
      * @throws IllegalArgumentException if the URI cannot be parsed (the message never shows the password)
      */
     public static Builder builder(String uri) {
@@ -167,6 +169,9 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
      * Whatever the client's options, the budget's calls fail at once while its connection is
      * down rather than queue and run stale after an outage.
      *
+     * @param client the application's client, whose resources the budget's own client shares
+     * @param uri where the budget connects
+     * @return a new builder
      * @throws NullPointerException if an argument is null
      */
     public static Builder builder(RedisClient client, RedisURI uri) {
@@ -213,7 +218,7 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
         return cutsWon.get() + retiredCuts.get() + fallback.get().cuts();
     }
 
-    /** True while permits come from the fleet's bucket in Redis; false while on the local fallback. */
+    /** {@return true while permits come from the fleet's bucket in Redis; false while on the local fallback} */
     public boolean onRedis() {
         return onRedis.get();
     }
@@ -703,6 +708,9 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
         /**
          * The AWS account and Region whose quota the budget guards: one bucket each.
          *
+         * @param account the AWS account ID that owns the quota
+         * @param region the AWS Region, e.g. {@code eu-west-1}
+         * @return this builder
          * @throws IllegalArgumentException if either is empty or holds spaces or braces
          */
         public Builder key(String account, String region) {
@@ -716,6 +724,8 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
          * The prefix of the budget's Redis keys (default {@value #DEFAULT_KEY_PREFIX}): give each
          * application its own if they should not share a budget.
          *
+         * @param prefix the prefix of the budget's Redis keys
+         * @return this builder
          * @throws IllegalArgumentException if empty or holding spaces or braces
          */
         public Builder keyPrefix(String prefix) {
@@ -727,7 +737,10 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
         /**
          * How long any Redis request may take before the budget falls back (default 250 ms).
          *
+         * @param timeout the bound on every wait for Redis
+         * @return this builder
          * @throws IllegalArgumentException if not between 1 ms and 10 s
+         * @throws NullPointerException if {@code timeout} is null
          */
         public Builder redisTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "redisTimeout must not be null");
@@ -741,7 +754,10 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
         /**
          * How often a budget on its fallback tries Redis again (default 1 s).
          *
+         * @param interval the pause between attempts to reach Redis again
+         * @return this builder
          * @throws IllegalArgumentException if not between 10 ms and 1 min
+         * @throws NullPointerException if {@code interval} is null
          */
         public Builder retryInterval(Duration interval) {
             Objects.requireNonNull(interval, "retryInterval must not be null");
@@ -758,6 +774,10 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
          * starts at this process's share of the fleet's last known rate).
          * The fleet's bucket is the whole account's: {@code maxRate} can be a little under the
          * account's quota (0.9 x: 90/s for GetOperation's 100/s) where nothing else uses it.
+         *
+         * @param config the adaptive settings
+         * @return this builder
+         * @throws NullPointerException if {@code config} is null
          */
         public Builder adaptive(AdaptiveBudgetConfig config) {
             this.rules = FleetRules.from(Objects.requireNonNull(config, "config must not be null"));
@@ -766,14 +786,25 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
 
         /**
          * The budget that serves permits while Redis is away (default: a local adaptive budget
-         * with the same settings). Give the watcher's own budget to keep one local queue.
+         * with the same settings, starting at this process's share of the fleet's last known
+         * rate). Give the watcher's own budget to keep one local queue.
+         *
+         * @param fallback the budget used while Redis is away
+         * @return this builder
+         * @throws NullPointerException if {@code fallback} is null
          */
         public Builder fallback(RequestBudget fallback) {
             this.fallback = Objects.requireNonNull(fallback, "fallback must not be null");
             return this;
         }
 
-        /** Publishes the budget's meters (see {@link RedisBudget}'s class documentation) to {@code registry}. */
+        /**
+         * Publishes the budget's meters (see {@link RedisBudget}'s class documentation) to {@code registry}.
+         *
+         * @param registry where the meters are registered
+         * @return this builder
+         * @throws NullPointerException if {@code registry} is null
+         */
         public Builder meterRegistry(MeterRegistry registry) {
             this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry must not be null");
             return this;
@@ -788,6 +819,7 @@ public final class RedisBudget implements RequestBudget, AutoCloseable {
          * Builds the budget and starts connecting without waiting for it, so an application
          * starts even while Redis is down (on the fallback).
          *
+         * @return a new budget, connecting in the background
          * @throws IllegalStateException if {@link #key} was not given
          */
         public RedisBudget build() {
