@@ -38,7 +38,7 @@ public final class BatchOptions {
         this.overallTimeout = overallTimeout;
     }
 
-    /** The defaults: own account, no fail-fast, the watcher's overall timeout. */
+    /** {@return the defaults: own account, no fail-fast, the watcher's overall timeout} */
     public static BatchOptions defaults() {
         return DEFAULTS;
     }
@@ -84,17 +84,17 @@ public final class BatchOptions {
         return new BatchOptions(ownerAccount, failFast, overallTimeout);
     }
 
-    /** The account that owns the namespaces, or empty for the caller's own. */
+    /** {@return the account that owns the namespaces, or empty for the caller's own} */
     public Optional<String> ownerAccount() {
         return Optional.ofNullable(ownerAccount);
     }
 
-    /** Whether the first operation that does not succeed stops the rest. */
+    /** {@return whether the first operation that does not succeed stops the rest} */
     public boolean failFast() {
         return failFast;
     }
 
-    /** The batch's own deadline, or empty to use the watcher's overall timeout (if any). */
+    /** {@return the batch's own deadline, or empty to use the watcher's overall timeout (if any)} */
     public Optional<Duration> overallTimeout() {
         return Optional.ofNullable(overallTimeout);
     }

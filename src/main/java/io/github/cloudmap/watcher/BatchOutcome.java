@@ -36,7 +36,7 @@ public final class BatchOutcome {
         this.finishOrder = finishOrder;
     }
 
-    /** The outcome of a batch of no operations: {@link #allSucceeded()} is true. */
+    /** {@return the outcome of a batch of no operations: {@link #allSucceeded()} is true} */
     public static BatchOutcome empty() {
         return EMPTY;
     }
@@ -74,12 +74,12 @@ public final class BatchOutcome {
         return new BatchOutcome(Collections.unmodifiableMap(byId), List.copyOf(finishOrder));
     }
 
-    /** Every outcome, in the order the operation IDs were given (duplicates once). */
+    /** {@return every outcome, in the order the operation IDs were given (duplicates once)} */
     public List<OperationOutcome> outcomes() {
         return List.copyOf(byId.values());
     }
 
-    /** Every outcome, in the order the operations finished; the batch's unfinished ones last. */
+    /** {@return every outcome, in the order the operations finished; the batch's unfinished ones last} */
     public List<OperationOutcome> finishOrder() {
         return finishOrder;
     }
@@ -89,37 +89,37 @@ public final class BatchOutcome {
         return Optional.ofNullable(byId.get(operationId));
     }
 
-    /** How many distinct operations the batch had. */
+    /** {@return how many distinct operations the batch had} */
     public int size() {
         return byId.size();
     }
 
-    /** True when every operation reached SUCCESS (also for an empty batch). */
+    /** {@return true when every operation reached SUCCESS (also for an empty batch)} */
     public boolean allSucceeded() {
         return finishOrder.stream().allMatch(OperationOutcome::isSuccess);
     }
 
-    /** The operations that reached SUCCESS, in finish order. */
+    /** {@return the operations that reached SUCCESS, in finish order} */
     public List<OperationOutcome> succeeded() {
         return ofKind(OperationOutcome.Kind.SUCCESS);
     }
 
-    /** The operations that reached FAIL, in finish order. */
+    /** {@return the operations that reached FAIL, in finish order} */
     public List<OperationOutcome> failures() {
         return ofKind(OperationOutcome.Kind.FAIL);
     }
 
-    /** The operations whose deadline passed first, in finish order. */
+    /** {@return the operations whose deadline passed first, in finish order} */
     public List<OperationOutcome> timedOut() {
         return ofKind(OperationOutcome.Kind.TIMED_OUT);
     }
 
-    /** The operations whose watch failed with another error, in finish order. */
+    /** {@return the operations whose watch failed with another error, in finish order} */
     public List<OperationOutcome> errors() {
         return ofKind(OperationOutcome.Kind.ERROR);
     }
 
-    /** The operations a fail-fast batch stopped watching. */
+    /** {@return the operations a fail-fast batch stopped watching} */
     public List<OperationOutcome> stopped() {
         return ofKind(OperationOutcome.Kind.STOPPED);
     }
@@ -136,7 +136,7 @@ public final class BatchOutcome {
         return List.copyOf(matching);
     }
 
-    /** How many outcomes of each kind (every kind present, zero included). */
+    /** {@return how many outcomes of each kind (every kind present, zero included)} */
     public Map<OperationOutcome.Kind, Integer> counts() {
         Map<OperationOutcome.Kind, Integer> counts = new EnumMap<>(OperationOutcome.Kind.class);
         for (OperationOutcome.Kind kind : OperationOutcome.Kind.values()) {

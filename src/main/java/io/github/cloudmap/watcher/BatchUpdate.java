@@ -31,7 +31,7 @@ public record BatchUpdate(String operationId, Operation status, OperationOutcome
         }
     }
 
-    /** True for the last update of this operation: the one with its {@link #outcome()}. */
+    /** {@return true for the last update of this operation: the one with its {@link #outcome()}} */
     public boolean isFinal() {
         return outcome != null;
     }

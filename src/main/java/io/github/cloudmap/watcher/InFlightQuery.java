@@ -40,7 +40,7 @@ public final class InFlightQuery {
         this.updatedSince = updatedSince;
     }
 
-    /** Every in-flight operation of the caller's account. */
+    /** {@return a query for every in-flight operation of the caller's account} */
     public static InFlightQuery all() {
         return ALL;
     }
@@ -98,22 +98,22 @@ public final class InFlightQuery {
                 Objects.requireNonNull(since, "since must not be null"));
     }
 
-    /** The namespace filter, if any. */
+    /** {@return the namespace filter, if any} */
     public Optional<String> namespaceId() {
         return Optional.ofNullable(namespaceId);
     }
 
-    /** The service filter, if any. */
+    /** {@return the service filter, if any} */
     public Optional<String> serviceId() {
         return Optional.ofNullable(serviceId);
     }
 
-    /** The type filter; empty for every type. */
+    /** {@return the type filter; empty for every type} */
     public Set<OperationType> types() {
         return types;
     }
 
-    /** The update-date filter, if any. */
+    /** {@return the update-date filter, if any} */
     public Optional<Instant> updatedSince() {
         return Optional.ofNullable(updatedSince);
     }

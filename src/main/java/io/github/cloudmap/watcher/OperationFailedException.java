@@ -72,27 +72,33 @@ public class OperationFailedException extends RuntimeException {
         return current;
     }
 
-    /** The operation's ID. */
+    /** {@return the operation's ID} */
     public String operationId() {
         return snapshot.id();
     }
 
-    /** The operation's {@code Type} as Cloud Map sent it, such as {@code REGISTER_INSTANCE}; may be null. */
+    /**
+     * {@return the operation's {@code Type} as Cloud Map sent it, such as {@code
+     * REGISTER_INSTANCE}; may be null}
+     */
     public String operationType() {
         return snapshot.type();
     }
 
-    /** Cloud Map's {@code ErrorCode}, such as {@code THROTTLED_REQUEST}; may be null if the service sent none. */
+    /**
+     * {@return Cloud Map's {@code ErrorCode}, such as {@code THROTTLED_REQUEST}; may be null if the
+     * service sent none}
+     */
     public String errorCode() {
         return snapshot.errorCode();
     }
 
-    /** Cloud Map's {@code ErrorMessage}; often wraps a Route 53 error. May be null. */
+    /** {@return Cloud Map's {@code ErrorMessage}; often wraps a Route 53 error. May be null} */
     public String errorMessage() {
         return snapshot.errorMessage();
     }
 
-    /** True when resubmitting the original request can succeed (see the class documentation). */
+    /** {@return true when resubmitting the original request can succeed (see the class documentation)} */
     public boolean isRetryable() {
         return isRetryableErrorCode(errorCode());
     }

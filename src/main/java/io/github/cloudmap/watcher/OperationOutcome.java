@@ -103,37 +103,40 @@ public final class OperationOutcome {
         return new OperationOutcome(operationId, Kind.STOPPED, lastObserved, null);
     }
 
-    /** The operation this outcome is about. */
+    /** {@return the operation this outcome is about} */
     public String operationId() {
         return operationId;
     }
 
-    /** How the wait ended. */
+    /** {@return how the wait ended} */
     public Kind kind() {
         return kind;
     }
 
-    /** True for {@link Kind#SUCCESS}. */
+    /** {@return true for {@link Kind#SUCCESS}} */
     public boolean isSuccess() {
         return kind == Kind.SUCCESS;
     }
 
-    /** The terminal operation (SUCCESS, FAIL), or the last state seen before the end, or null if none was seen. */
+    /**
+     * {@return the terminal operation (SUCCESS, FAIL), or the last state seen before the end, or
+     * null if none was seen}
+     */
     public Operation operation() {
         return operation;
     }
 
-    /** The last status seen (the terminal one for SUCCESS and FAIL), or null if none was seen. */
+    /** {@return the last status seen (the terminal one for SUCCESS and FAIL), or null if none was seen} */
     public OperationStatus lastStatus() {
         return operation == null ? null : operation.status();
     }
 
-    /** Cloud Map's {@code ErrorCode} of a FAIL, else null. */
+    /** {@return Cloud Map's {@code ErrorCode} of a FAIL, else null} */
     public String errorCode() {
         return kind == Kind.FAIL ? operation.errorCode() : null;
     }
 
-    /** Cloud Map's {@code ErrorMessage} of a FAIL, else null. */
+    /** {@return Cloud Map's {@code ErrorMessage} of a FAIL, else null} */
     public String errorMessage() {
         return kind == Kind.FAIL ? operation.errorMessage() : null;
     }

@@ -116,7 +116,10 @@ public class OperationTimeoutException extends RuntimeException {
                 + "); the operation may still complete: Cloud Map cannot cancel operations";
     }
 
-    /** The watched operation's ID, or null if the deadline passed before the submission returned one. */
+    /**
+     * {@return the watched operation's ID, or null if the deadline passed before the submission
+     * returned one}
+     */
     public String operationId() {
         return operationId;
     }
@@ -134,12 +137,12 @@ public class OperationTimeoutException extends RuntimeException {
         return current;
     }
 
-    /** The status of {@link #lastObserved()} (SUBMITTED or PENDING), or null if none was seen. */
+    /** {@return the status of {@link #lastObserved()} (SUBMITTED or PENDING), or null if none was seen} */
     public OperationStatus lastStatus() {
         return lastSnapshot == null ? null : OperationStatus.fromValue(lastSnapshot.status());
     }
 
-    /** The configured deadline that was reached. */
+    /** {@return the configured deadline that was reached} */
     public Duration timeout() {
         return timeout;
     }

@@ -118,12 +118,15 @@ public final class CloudMapEmulator implements AutoCloseable {
         this.endpoint = URI.create("http://" + host + ":" + server.port());
     }
 
-    /** A builder with the defaults listed in the class comment. */
+    /** {@return a builder with the defaults listed in the class comment} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The base URI to pass as {@code endpointOverride} / {@code --endpoint-url}, e.g. http://127.0.0.1:45678. */
+    /**
+     * {@return the base URI to pass as {@code endpointOverride} / {@code --endpoint-url}, e.g.
+     * http://127.0.0.1:45678}
+     */
     public URI endpoint() {
         return endpoint;
     }
@@ -146,12 +149,12 @@ public final class CloudMapEmulator implements AutoCloseable {
                         true));
     }
 
-    /** The live fault plan; changes apply to the next request. */
+    /** {@return the live fault plan; changes apply to the next request} */
     public FaultInjector faults() {
         return faults;
     }
 
-    /** Live request counts. */
+    /** {@return live request counts} */
     public RequestCounters counters() {
         return counters;
     }
@@ -189,7 +192,10 @@ public final class CloudMapEmulator implements AutoCloseable {
         journal.clear();
     }
 
-    /** Where a GET reads the journal as JSON, if {@link Builder#serveJournal(boolean)} turned it on, else empty. */
+    /**
+     * {@return where a GET reads the journal as JSON, if {@link Builder#serveJournal(boolean)}
+     * turned it on, else empty}
+     */
     public Optional<URI> journalEndpoint() {
         return serveJournal ? Optional.of(endpoint.resolve(WireHandler.JOURNAL_PATH)) : Optional.empty();
     }
@@ -203,12 +209,12 @@ public final class CloudMapEmulator implements AutoCloseable {
         return seed;
     }
 
-    /** The account ID in ARNs and OwnerAccount. */
+    /** {@return the account ID in ARNs and OwnerAccount} */
     public String accountId() {
         return state.accountId;
     }
 
-    /** The Region in ARNs. */
+    /** {@return the Region in ARNs} */
     public String region() {
         return state.region;
     }
@@ -221,7 +227,7 @@ public final class CloudMapEmulator implements AutoCloseable {
         return state.locked(() -> Optional.ofNullable(state.operations.get(operationId)).map(this::toModel));
     }
 
-    /** Every operation submitted so far, oldest first, as GetOperation would answer now. */
+    /** {@return every operation submitted so far, oldest first, as GetOperation would answer now} */
     public List<Operation> operations() {
         return state.locked(() -> state.operations.values().stream().map(this::toModel).toList());
     }
@@ -231,7 +237,11 @@ public final class CloudMapEmulator implements AutoCloseable {
         return state;
     }
 
-    /** Completes when the server has stopped, for a command line that runs until interrupted. */
+    /**
+     * Completes when the server has stopped, for a command line that runs until interrupted.
+     *
+     * @return a Mono that completes when the server has stopped
+     */
     public Mono<Void> onDispose() {
         return server.onDispose();
     }

@@ -231,7 +231,11 @@ public final class FaultInjector {
         return this;
     }
 
-    /** Removes every fault and re-seeds the random source, as if the emulator had just started. */
+    /**
+     * Removes every fault and re-seeds the random source, as if the emulator had just started.
+     *
+     * @return this injector
+     */
     public synchronized FaultInjector reset() {
         buckets.clear();
         throttleProbability.clear();

@@ -43,7 +43,7 @@ public final class JournalVerification {
         return check(count -> count <= n, "at most " + n);
     }
 
-    /** No matching request. */
+    /** {@return a verification that no request matches} */
     public JournalVerification never() {
         return check(count -> count == 0, "no");
     }

@@ -43,7 +43,7 @@ public final class OperationTimings {
         this.publicDnsNamespace = publicDnsNamespace;
     }
 
-    /** Scaled-down real durations; see the class comment for the figures. */
+    /** {@return scaled-down real durations; see the class comment for the figures} */
     public static OperationTimings defaults() {
         Map<OperationType, Phases> map = new EnumMap<>(OperationType.class);
         map.put(OperationType.CREATE_NAMESPACE, phases(500, 1000));
@@ -55,7 +55,11 @@ public final class OperationTimings {
         return new OperationTimings(map, phases(1000, 3000));
     }
 
-    /** Every operation finishes at once: {@code SUCCESS} (or its injected failure) on its first read. */
+    /**
+     * Every operation finishes at once: {@code SUCCESS} (or its injected failure) on its first read.
+     *
+     * @return these timings
+     */
     public static OperationTimings instant() {
         Map<OperationType, Phases> map = new EnumMap<>(OperationType.class);
         for (OperationType type : OperationType.values()) {

@@ -65,12 +65,12 @@ public final class RequestCounters {
         return lastUserAgent.get(action);
     }
 
-    /** All requests received. */
+    /** {@return all requests received} */
     public int total() {
         return total.get();
     }
 
-    /** Actions in arrival order (the last {@value #MAX_HISTORY}), as a snapshot. */
+    /** {@return actions in arrival order (the last {@value #MAX_HISTORY}), as a snapshot} */
     public List<String> actions() {
         synchronized (history) {
             return List.copyOf(new ArrayList<>(history));

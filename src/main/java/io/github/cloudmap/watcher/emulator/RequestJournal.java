@@ -45,12 +45,12 @@ public final class RequestJournal {
         this.entries = new ArrayDeque<>(Math.min(capacity, 1024));
     }
 
-    /** The most entries kept. */
+    /** {@return the most entries kept} */
     public int capacity() {
         return capacity;
     }
 
-    /** A snapshot of the entries kept, oldest first. */
+    /** {@return a snapshot of the entries kept, oldest first} */
     public synchronized List<JournalEntry> entries() {
         return List.copyOf(entries);
     }
@@ -71,12 +71,12 @@ public final class RequestJournal {
         return n;
     }
 
-    /** Entries dropped to keep within the capacity since the last {@link #clear()}. */
+    /** {@return entries dropped to keep within the capacity since the last {@link #clear()}} */
     public synchronized long dropped() {
         return dropped;
     }
 
-    /** Requests recorded since the last {@link #clear()}, dropped ones included. */
+    /** {@return requests recorded since the last {@link #clear()}, dropped ones included} */
     public synchronized long recorded() {
         return sequence;
     }

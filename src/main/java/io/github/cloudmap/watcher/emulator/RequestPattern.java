@@ -45,7 +45,7 @@ public final class RequestPattern {
         this.userAgentPart = userAgentPart;
     }
 
-    /** Every request. */
+    /** {@return every request} */
     public static RequestPattern anyRequest() {
         return ANY;
     }
@@ -98,13 +98,21 @@ public final class RequestPattern {
                 required(errorCode, "errorCode"), throttled, userAgentPart);
     }
 
-    /** Also requires a throttling answer ({@code ThrottlingException} or {@code RequestLimitExceeded}). */
+    /**
+     * Also requires a throttling answer ({@code ThrottlingException} or {@code RequestLimitExceeded}).
+     *
+     * @return a new pattern
+     */
     public RequestPattern throttled() {
         return new RequestPattern(action, operationId, serviceId, instanceId, namespaceId, errorCode, true,
                 userAgentPart);
     }
 
-    /** Also requires an answer that was not a throttling error. */
+    /**
+     * Also requires an answer that was not a throttling error.
+     *
+     * @return a new pattern
+     */
     public RequestPattern notThrottled() {
         return new RequestPattern(action, operationId, serviceId, instanceId, namespaceId, errorCode, false,
                 userAgentPart);

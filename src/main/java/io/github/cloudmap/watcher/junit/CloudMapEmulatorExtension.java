@@ -68,27 +68,43 @@ public final class CloudMapEmulatorExtension implements BeforeAllCallback, Befor
         this.settings = settings;
     }
 
-    /** A builder with the defaults listed in the class comment. */
+    /** {@return a builder with the defaults listed in the class comment} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The emulator of the test running (or last run). @throws IllegalStateException before any test */
+    /**
+     * {@return the emulator of the test running (or last run)}
+     *
+     * @throws IllegalStateException before any test
+     */
     public CloudMapEmulator emulator() {
         return current().emulator;
     }
 
-    /** The client of the test running (or last run). @throws IllegalStateException before any test */
+    /**
+     * {@return the client of the test running (or last run)}
+     *
+     * @throws IllegalStateException before any test
+     */
     public ServiceDiscoveryAsyncClient client() {
         return current().client;
     }
 
-    /** The watcher of the test running (or last run). @throws IllegalStateException before any test */
+    /**
+     * {@return the watcher of the test running (or last run)}
+     *
+     * @throws IllegalStateException before any test
+     */
     public OperationWatcher watcher() {
         return current().watcher;
     }
 
-    /** The emulator's endpoint. @throws IllegalStateException before any test */
+    /**
+     * {@return the emulator's endpoint}
+     *
+     * @throws IllegalStateException before any test
+     */
     public URI endpoint() {
         return current().emulator.endpoint();
     }
@@ -256,7 +272,7 @@ public final class CloudMapEmulatorExtension implements BeforeAllCallback, Befor
             return this;
         }
 
-        /** The extension, to register with {@code @RegisterExtension}. */
+        /** {@return the extension, to register with {@code @RegisterExtension}} */
         public CloudMapEmulatorExtension build() {
             return new CloudMapEmulatorExtension(new EmulatorSettings(lifecycle, emulator, faults, client, watcher));
         }

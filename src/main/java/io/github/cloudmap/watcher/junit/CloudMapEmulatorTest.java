@@ -42,30 +42,30 @@ public @interface CloudMapEmulatorTest {
     /** The value of {@link #seed()} that means "a random seed per emulator". */
     long RANDOM_SEED = Long.MIN_VALUE;
 
-    /** How long one emulator lives; default one per class. */
+    /** {@return how long one emulator lives; default one per class} */
     EmulatorLifecycle lifecycle() default EmulatorLifecycle.PER_CLASS;
 
-    /** How long every operation stays SUBMITTED, in milliseconds; default 0. */
+    /** {@return how long every operation stays SUBMITTED, in milliseconds; default 0} */
     long submittedMillis() default 0;
 
-    /** How long every operation then stays PENDING before SUCCESS, in milliseconds; default 0. */
+    /** {@return how long every operation then stays PENDING before SUCCESS, in milliseconds; default 0} */
     long pendingMillis() default 0;
 
-    /** Applies the request limits AWS's own controller assumes (GetOperation 100/s, burst 200, ...); default off. */
+    /** {@return whether to apply the request limits AWS's own controller assumes (GetOperation 100/s, burst 200, ...); default off} */
     boolean realisticLimits() default false;
 
-    /** Chance that any request is answered {@code ThrottlingException}, 0 to 1; default 0. */
+    /** {@return chance that any request is answered {@code ThrottlingException}, 0 to 1; default 0} */
     double throttleProbability() default 0;
 
-    /** Chance that any request is answered HTTP 500 {@code InternalFailure}, 0 to 1; default 0. */
+    /** {@return chance that any request is answered HTTP 500 {@code InternalFailure}, 0 to 1; default 0} */
     double serverErrorProbability() default 0;
 
-    /** Delay before every answer, in milliseconds; default 0. */
+    /** {@return delay before every answer, in milliseconds; default 0} */
     long latencyMillis() default 0;
 
-    /** Seed for IDs and random faults, to repeat a run; default {@link #RANDOM_SEED}. */
+    /** {@return seed for IDs and random faults, to repeat a run; default {@link #RANDOM_SEED}} */
     long seed() default RANDOM_SEED;
 
-    /** Requests the journal keeps; default {@value RequestJournal#DEFAULT_CAPACITY}. */
+    /** {@return requests the journal keeps; default {@value RequestJournal#DEFAULT_CAPACITY}} */
     int journalCapacity() default RequestJournal.DEFAULT_CAPACITY;
 }

@@ -35,32 +35,35 @@ public class PollContext extends Observation.Context {
         this.sharedWith = List.copyOf(sharedWith);
     }
 
-    /** The operation polled. */
+    /** {@return the operation polled} */
     public String getOperationId() {
         return operationId;
     }
 
-    /** The account that owns a shared namespace, or null for the caller's own. */
+    /** {@return the account that owns a shared namespace, or null for the caller's own} */
     public String getOwnerAccount() {
         return ownerAccount;
     }
 
-    /** The oldest watch of the loop when the request started: the observation's parent; may be null. */
+    /**
+     * {@return the oldest watch of the loop when the request started: the observation's parent; may
+     * be null}
+     */
     public WatchContext getParentWatch() {
         return parentWatch;
     }
 
-    /** The loop's other watches when the request started, oldest first; empty for a loop of one. */
+    /** {@return the loop's other watches when the request started, oldest first; empty for a loop of one} */
     public List<WatchContext> getSharedWith() {
         return sharedWith;
     }
 
-    /** How many watches the request served. */
+    /** {@return how many watches the request served} */
     public int getWatches() {
         return (parentWatch != null ? 1 : 0) + sharedWith.size();
     }
 
-    /** How the request ended; null while it runs. */
+    /** {@return how the request ended; null while it runs} */
     public PollOutcome getOutcome() {
         return outcome;
     }
@@ -69,7 +72,7 @@ public class PollContext extends Observation.Context {
         this.outcome = outcome;
     }
 
-    /** How long the request waited for its rate-budget permit. */
+    /** {@return how long the request waited for its rate-budget permit} */
     public long getBudgetWaitNanos() {
         return budgetWaitNanos;
     }
@@ -78,7 +81,7 @@ public class PollContext extends Observation.Context {
         this.budgetWaitNanos = budgetWaitNanos;
     }
 
-    /** How long the request was on the wire, from the permit to the answer (or the cancel). */
+    /** {@return how long the request was on the wire, from the permit to the answer (or the cancel)} */
     public long getWireNanos() {
         return wireNanos;
     }

@@ -21,12 +21,12 @@ public class SubmissionContext extends Observation.Context {
         this.ownerAccount = ownerAccount;
     }
 
-    /** The account that owns a shared namespace, or null for the caller's own. */
+    /** {@return the account that owns a shared namespace, or null for the caller's own} */
     public String getOwnerAccount() {
         return ownerAccount;
     }
 
-    /** The last attempt's OperationId, or null before one was seen. */
+    /** {@return the last attempt's OperationId, or null before one was seen} */
     public String getOperationId() {
         return operationId;
     }
@@ -35,7 +35,7 @@ public class SubmissionContext extends Observation.Context {
         this.operationId = operationId;
     }
 
-    /** The operation's type, or null until a status was read. */
+    /** {@return the operation's type, or null until a status was read} */
     public String getOperationType() {
         return operationType;
     }
@@ -44,7 +44,7 @@ public class SubmissionContext extends Observation.Context {
         this.operationType = operationType;
     }
 
-    /** The ErrorCode of the FAIL that ended it, or null. */
+    /** {@return the ErrorCode of the FAIL that ended it, or null} */
     public String getErrorCode() {
         return errorCode;
     }
@@ -53,7 +53,7 @@ public class SubmissionContext extends Observation.Context {
         this.errorCode = errorCode;
     }
 
-    /** How it ended; null while it runs. */
+    /** {@return how it ended; null while it runs} */
     public WatchOutcome getOutcome() {
         return outcome;
     }
@@ -62,7 +62,7 @@ public class SubmissionContext extends Observation.Context {
         this.outcome = outcome;
     }
 
-    /** Submissions sent, the first included; known at the end. */
+    /** {@return submissions sent, the first included; known at the end} */
     public int getAttempts() {
         return attempts;
     }

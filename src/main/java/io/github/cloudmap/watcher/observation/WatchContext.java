@@ -27,7 +27,7 @@ public class WatchContext extends Observation.Context {
         this.ownerAccount = ownerAccount;
     }
 
-    /** The operation's ID, or null before the watch knows it (a submission not answered yet). */
+    /** {@return the operation's ID, or null before the watch knows it (a submission not answered yet)} */
     public String getOperationId() {
         return operationId;
     }
@@ -36,12 +36,12 @@ public class WatchContext extends Observation.Context {
         this.operationId = operationId;
     }
 
-    /** The account that owns a shared namespace, or null for the caller's own. */
+    /** {@return the account that owns a shared namespace, or null for the caller's own} */
     public String getOwnerAccount() {
         return ownerAccount;
     }
 
-    /** The operation's type as Cloud Map names it, or null until a status was read. */
+    /** {@return the operation's type as Cloud Map names it, or null until a status was read} */
     public String getOperationType() {
         return operationType;
     }
@@ -50,7 +50,7 @@ public class WatchContext extends Observation.Context {
         this.operationType = operationType;
     }
 
-    /** The latest status seen, or null. */
+    /** {@return the latest status seen, or null} */
     public String getLastStatus() {
         return lastStatus;
     }
@@ -59,7 +59,7 @@ public class WatchContext extends Observation.Context {
         this.lastStatus = lastStatus;
     }
 
-    /** The FAIL's ErrorCode, or null. */
+    /** {@return the FAIL's ErrorCode, or null} */
     public String getErrorCode() {
         return errorCode;
     }
@@ -68,7 +68,7 @@ public class WatchContext extends Observation.Context {
         this.errorCode = errorCode;
     }
 
-    /** How the watch ended; null while it runs. */
+    /** {@return how the watch ended; null while it runs} */
     public WatchOutcome getOutcome() {
         return outcome;
     }
@@ -77,7 +77,7 @@ public class WatchContext extends Observation.Context {
         this.outcome = outcome;
     }
 
-    /** From subscription to the end, on the watcher's clock; 0 while it runs. */
+    /** {@return from subscription to the end, on the watcher's clock; 0 while it runs} */
     public long getDurationNanos() {
         return durationNanos;
     }
@@ -86,7 +86,7 @@ public class WatchContext extends Observation.Context {
         this.durationNanos = durationNanos;
     }
 
-    /** GetOperation requests the operation's loop sent while this watch ran. */
+    /** {@return GetOperation requests the operation's loop sent while this watch ran} */
     public int getPolls() {
         return polls.get();
     }

@@ -25,17 +25,17 @@ public abstract class CloudMapInstanceEvent extends ApplicationEvent {
         this.operation = Objects.requireNonNull(operation, "operation");
     }
 
-    /** The service the instance is (or was) registered in. */
+    /** {@return the service the instance is (or was) registered in} */
     public String serviceId() {
         return serviceId;
     }
 
-    /** The instance's ID. */
+    /** {@return the instance's ID} */
     public String instanceId() {
         return instanceId;
     }
 
-    /** The operation that ended in SUCCESS, as GetOperation returned it. */
+    /** {@return the operation that ended in SUCCESS, as GetOperation returned it} */
     public Operation operation() {
         return operation;
     }

@@ -83,17 +83,17 @@ public class CloudMapInstanceRegistration implements SmartLifecycle {
         this.customHealth = customHealth;
     }
 
-    /** Where the registration stands now. */
+    /** {@return where the registration stands now} */
     public RegistrationState state() {
         return state;
     }
 
-    /** The service registered into. */
+    /** {@return the service registered into} */
     public String serviceId() {
         return registrar.serviceId();
     }
 
-    /** The instance's ID, or null before {@link #start()}. */
+    /** {@return the instance's ID, or null before {@link #start()}} */
     public String instanceId() {
         return instanceId;
     }

@@ -54,12 +54,20 @@ public final class ListOperationsScript {
         return this;
     }
 
-    /** The next call is refused: HTTP 400 {@code AccessDeniedException}. */
+    /**
+     * The next call is refused: HTTP 400 {@code AccessDeniedException}.
+     *
+     * @return this script
+     */
     public ListOperationsScript accessDenied() {
         return error(() -> SdkErrors.accessDenied("ListOperations"));
     }
 
-    /** The next call is throttled (HTTP 400 ThrottlingException). */
+    /**
+     * The next call is throttled (HTTP 400 ThrottlingException).
+     *
+     * @return this script
+     */
     public ListOperationsScript throttle() {
         return error(() -> SdkErrors.throttling("ListOperations"));
     }
@@ -71,7 +79,7 @@ public final class ListOperationsScript {
         return this;
     }
 
-    /** How many scripted answers are left. */
+    /** {@return how many scripted answers are left} */
     public synchronized int remaining() {
         return answers.size();
     }

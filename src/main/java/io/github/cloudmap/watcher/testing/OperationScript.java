@@ -49,17 +49,29 @@ public final class OperationScript {
         return this;
     }
 
-    /** Answers with the operation in status SUBMITTED. */
+    /**
+     * Answers with the operation in status SUBMITTED.
+     *
+     * @return this script
+     */
     public OperationScript submitted() {
         return status(OperationStatus.SUBMITTED);
     }
 
-    /** Answers with the operation in status PENDING. */
+    /**
+     * Answers with the operation in status PENDING.
+     *
+     * @return this script
+     */
     public OperationScript pending() {
         return status(OperationStatus.PENDING);
     }
 
-    /** Answers with the operation in status SUCCESS. */
+    /**
+     * Answers with the operation in status SUCCESS.
+     *
+     * @return this script
+     */
     public OperationScript success() {
         return status(OperationStatus.SUCCESS);
     }
@@ -74,7 +86,11 @@ public final class OperationScript {
         return add(new Step(Objects.requireNonNull(status, "status"), null, null, null, false));
     }
 
-    /** Answers with HTTP 400 ThrottlingException "Rate exceeded". */
+    /**
+     * Answers with HTTP 400 ThrottlingException "Rate exceeded".
+     *
+     * @return this script
+     */
     public OperationScript throttle() {
         return error(() -> SdkErrors.throttling("GetOperation"));
     }
@@ -87,22 +103,38 @@ public final class OperationScript {
         return error(() -> SdkErrors.serverError(statusCode));
     }
 
-    /** Fails as a connection reset does: an SdkClientException caused by an IOException. */
+    /**
+     * Fails as a connection reset does: an SdkClientException caused by an IOException.
+     *
+     * @return this script
+     */
     public OperationScript ioError() {
         return error(SdkErrors::connectionReset);
     }
 
-    /** Answers with a body the SDK cannot parse ({@link SdkErrors#unparsableBody()}). */
+    /**
+     * Answers with a body the SDK cannot parse ({@link SdkErrors#unparsableBody()}).
+     *
+     * @return this script
+     */
     public OperationScript garbageBody() {
         return error(SdkErrors::unparsableBody);
     }
 
-    /** Answers with a member of the wrong type ({@link SdkErrors#wronglyTypedBody()}). */
+    /**
+     * Answers with a member of the wrong type ({@link SdkErrors#wronglyTypedBody()}).
+     *
+     * @return this script
+     */
     public OperationScript wronglyTypedBody() {
         return error(SdkErrors::wronglyTypedBody);
     }
 
-    /** Answers with OperationNotFound, as Cloud Map may right after a submission. */
+    /**
+     * Answers with OperationNotFound, as Cloud Map may right after a submission.
+     *
+     * @return this script
+     */
     public OperationScript notFound() {
         return error(() -> SdkErrors.operationNotFound(operationId));
     }
@@ -112,7 +144,11 @@ public final class OperationScript {
         return add(new Step(null, null, null, Objects.requireNonNull(error, "error"), false));
     }
 
-    /** Never answers: the request hangs until it is cancelled. */
+    /**
+     * Never answers: the request hangs until it is cancelled.
+     *
+     * @return this script
+     */
     public OperationScript hang() {
         return add(new Step(null, null, null, null, true));
     }

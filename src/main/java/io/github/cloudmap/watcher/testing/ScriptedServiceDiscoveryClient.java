@@ -78,7 +78,7 @@ public final class ScriptedServiceDiscoveryClient implements ServiceDiscoveryAsy
 
     private ScriptedServiceDiscoveryClient() {}
 
-    /** A client with no scripts. */
+    /** {@return a client with no scripts} */
     public static ScriptedServiceDiscoveryClient create() {
         return new ScriptedServiceDiscoveryClient();
     }
@@ -93,24 +93,24 @@ public final class ScriptedServiceDiscoveryClient implements ServiceDiscoveryAsy
         return scripts.computeIfAbsent(operationId, OperationScript::new);
     }
 
-    /** The answers to the mutating calls that start operations. */
+    /** {@return the answers to the mutating calls that start operations} */
     public Submissions submissions() {
         return submissions;
     }
 
-    /** The answers to ListOperations, in order. */
+    /** {@return the answers to ListOperations, in order} */
     public ListOperationsScript listings() {
         return listings;
     }
 
-    /** Every request received, in order. */
+    /** {@return every request received, in order} */
     public List<SdkRequest> requests() {
         synchronized (requests) {
             return List.copyOf(requests);
         }
     }
 
-    /** The GetOperation requests received, in order. */
+    /** {@return the GetOperation requests received, in order} */
     public List<GetOperationRequest> getOperationRequests() {
         return requests().stream()
                 .filter(GetOperationRequest.class::isInstance)
@@ -123,7 +123,7 @@ public final class ScriptedServiceDiscoveryClient implements ServiceDiscoveryAsy
         return getOperationRequests().stream().filter(r -> operationId.equals(r.operationId())).count();
     }
 
-    /** The ListOperations requests received, in order. */
+    /** {@return the ListOperations requests received, in order} */
     public List<ListOperationsRequest> listOperationsRequests() {
         return requests().stream()
                 .filter(ListOperationsRequest.class::isInstance)
@@ -131,21 +131,21 @@ public final class ScriptedServiceDiscoveryClient implements ServiceDiscoveryAsy
                 .toList();
     }
 
-    /** How many requests started an operation (RegisterInstance and the other mutating calls). */
+    /** {@return how many requests started an operation (RegisterInstance and the other mutating calls)} */
     public long submissionCount() {
         return requests().stream()
                 .filter(r -> !(r instanceof GetOperationRequest) && !(r instanceof ListOperationsRequest))
                 .count();
     }
 
-    /** How many requests are hanging, neither answered nor cancelled. */
+    /** {@return how many requests are hanging, neither answered nor cancelled} */
     public long hangingRequests() {
         synchronized (hung) {
             return hung.stream().filter(f -> !f.isDone()).count();
         }
     }
 
-    /** How many hanging requests the caller cancelled. */
+    /** {@return how many hanging requests the caller cancelled} */
     public long cancelledRequests() {
         synchronized (hung) {
             return hung.stream().filter(CompletableFuture::isCancelled).count();
@@ -249,7 +249,11 @@ public final class ScriptedServiceDiscoveryClient implements ServiceDiscoveryAsy
             return this;
         }
 
-        /** The next submission is throttled (HTTP 400 ThrottlingException). */
+        /**
+         * The next submission is throttled (HTTP 400 ThrottlingException).
+         *
+         * @return these submissions' script
+         */
         public Submissions throttle() {
             return error(() -> SdkErrors.throttling("submission"));
         }

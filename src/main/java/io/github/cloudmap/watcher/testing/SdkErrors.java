@@ -68,7 +68,7 @@ public final class SdkErrors {
         return serviceError(400, "InvalidInput", message);
     }
 
-    /** A connection reset: an {@link SdkClientException} caused by an {@link IOException}. */
+    /** {@return a connection reset: an {@link SdkClientException} caused by an {@link IOException}} */
     public static SdkClientException connectionReset() {
         return SdkClientException.builder()
                 .message("Unable to execute HTTP request: Connection reset by peer")

@@ -45,18 +45,18 @@ public @interface AutoConfigureCloudMapEmulator {
     /** The value of {@link #seed()} that means "a random seed". */
     long RANDOM_SEED = Long.MIN_VALUE;
 
-    /** How long every operation stays SUBMITTED, in milliseconds; default 0. */
+    /** {@return how long every operation stays SUBMITTED, in milliseconds; default 0} */
     long submittedMillis() default 0;
 
-    /** How long every operation then stays PENDING before SUCCESS, in milliseconds; default 0. */
+    /** {@return how long every operation then stays PENDING before SUCCESS, in milliseconds; default 0} */
     long pendingMillis() default 0;
 
-    /** Applies the request limits AWS's own controller assumes (GetOperation 100/s, ...); default off. */
+    /** {@return whether to apply the request limits AWS's own controller assumes (GetOperation 100/s, ...); default off} */
     boolean realisticLimits() default false;
 
-    /** Seed for IDs and random faults, to repeat a run; default {@link #RANDOM_SEED}. */
+    /** {@return seed for IDs and random faults, to repeat a run; default {@link #RANDOM_SEED}} */
     long seed() default RANDOM_SEED;
 
-    /** Requests the journal keeps; default {@value RequestJournal#DEFAULT_CAPACITY}. */
+    /** {@return requests the journal keeps; default {@value RequestJournal#DEFAULT_CAPACITY}} */
     int journalCapacity() default RequestJournal.DEFAULT_CAPACITY;
 }
