@@ -138,6 +138,8 @@ public final class CloudMapEmulator implements AutoCloseable {
      * Add what the test needs and {@code build()}; close the client before the emulator. Note that
      * the SDK's {@code overrideConfiguration(Consumer)} replaces the override configuration as a
      * whole: to add to it, start from {@code builder.overrideConfiguration().toBuilder()}.
+     *
+     * @return a new client builder
      */
     public ServiceDiscoveryAsyncClientBuilder clientBuilder() {
         return ServiceDiscoveryAsyncClient.builder()
@@ -162,6 +164,8 @@ public final class CloudMapEmulator implements AutoCloseable {
     /**
      * The requests received, with their answers: the last {@link RequestJournal#capacity()} of
      * them ({@link Builder#journalCapacity(int)}).
+     *
+     * @return the journal
      */
     public RequestJournal journal() {
         return journal;
@@ -171,6 +175,9 @@ public final class CloudMapEmulator implements AutoCloseable {
      * Assertions on the journaled requests that match {@code pattern}:
      * {@code emulator.verify(RequestPattern.getOperation("op-1")).atMost(5)}. A failure is an
      * {@link AssertionError} saying what was expected and what the journal holds.
+     *
+     * @param pattern which requests to check
+     * @return the assertions on the matching requests
      */
     public JournalVerification verify(RequestPattern pattern) {
         return new JournalVerification(journal, pattern);
@@ -204,6 +211,8 @@ public final class CloudMapEmulator implements AutoCloseable {
      * The seed of every random decision (IDs, the order of DiscoverInstances answers, random
      * faults): the one given to {@link Builder#seed(long)}, else the one drawn at start. An
      * emulator built with this seed and driven by the same requests repeats this run.
+     *
+     * @return the seed
      */
     public long seed() {
         return seed;
@@ -222,6 +231,9 @@ public final class CloudMapEmulator implements AutoCloseable {
     /**
      * The current state of one operation, as GetOperation would answer now (due progress is
      * settled first), or empty if there is no such operation.
+     *
+     * @param operationId the operation's ID
+     * @return the operation, or empty
      */
     public Optional<Operation> operation(String operationId) {
         return state.locked(() -> Optional.ofNullable(state.operations.get(operationId)).map(this::toModel));
@@ -307,7 +319,12 @@ public final class CloudMapEmulator implements AutoCloseable {
         private Builder() {
         }
 
-        /** The address to bind; default 127.0.0.1. */
+        /**
+         * The address to bind; default 127.0.0.1.
+         *
+         * @param host the address to bind
+         * @return this builder
+         */
         public Builder host(String host) {
             Objects.requireNonNull(host, "host");
             if (host.isBlank()) {
@@ -317,7 +334,12 @@ public final class CloudMapEmulator implements AutoCloseable {
             return this;
         }
 
-        /** The port to bind; default 0, any free port (read it back from {@link #endpoint()}). */
+        /**
+         * The port to bind; default 0, any free port (read it back from {@link #endpoint()}).
+         *
+         * @param port the port to bind; 0 for any free one
+         * @return this builder
+         */
         public Builder port(int port) {
             if (port < 0 || port > 65_535) {
                 throw new IllegalArgumentException("port must be within 0..65535, got " + port);
@@ -330,25 +352,43 @@ public final class CloudMapEmulator implements AutoCloseable {
          * Seed for every random decision (IDs, the order of DiscoverInstances answers, random
          * faults), for a run that repeats; default a random seed per emulator, so that IDs are
          * not handed out again after a restart.
+         *
+         * @param seed the seed
+         * @return this builder
          */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
         }
 
-        /** The clock for timestamps, operation progress and rate limits; default {@link Clock#systemUTC()}. */
+        /**
+         * The clock for timestamps, operation progress and rate limits; default {@link Clock#systemUTC()}.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** How long operations take; default {@link OperationTimings#defaults()}. */
+        /**
+         * How long operations take; default {@link OperationTimings#defaults()}.
+         *
+         * @param timings how long operations stay SUBMITTED and PENDING
+         * @return this builder
+         */
         public Builder operationTimings(OperationTimings timings) {
             this.timings = Objects.requireNonNull(timings, "timings");
             return this;
         }
 
-        /** The 12-digit account ID; default 123456789012. */
+        /**
+         * The 12-digit account ID; default 123456789012.
+         *
+         * @param accountId the 12-digit account ID
+         * @return this builder
+         */
         public Builder accountId(String accountId) {
             Objects.requireNonNull(accountId, "accountId");
             if (!accountId.matches("[0-9]{12}")) {
@@ -358,7 +398,12 @@ public final class CloudMapEmulator implements AutoCloseable {
             return this;
         }
 
-        /** The Region in ARNs; default us-east-1. */
+        /**
+         * The Region in ARNs; default us-east-1.
+         *
+         * @param region the Region's name, e.g. {@code eu-west-1}
+         * @return this builder
+         */
         public Builder region(String region) {
             Objects.requireNonNull(region, "region");
             if (!region.matches("[a-z0-9-]+")) {
@@ -371,6 +416,9 @@ public final class CloudMapEmulator implements AutoCloseable {
         /**
          * Starts with {@link FaultInjector#realisticLimits()} applied (off by default); a
          * {@link FaultInjector#reset()} removes them again.
+         *
+         * @param enabled true to start with the limits
+         * @return this builder
          */
         public Builder realisticLimits(boolean enabled) {
             this.realisticLimits = enabled;
@@ -381,6 +429,8 @@ public final class CloudMapEmulator implements AutoCloseable {
          * How many requests the {@link #journal()} keeps; older ones are dropped and counted.
          * Default {@value RequestJournal#DEFAULT_CAPACITY}; 0 keeps none.
          *
+         * @param capacity the most requests kept
+         * @return this builder
          * @throws IllegalArgumentException if negative
          */
         public Builder journalCapacity(int capacity) {
@@ -395,6 +445,9 @@ public final class CloudMapEmulator implements AutoCloseable {
          * Answers a GET of {@code /_emulator/journal} with the journal as JSON, read-only (off by
          * default; the command line's {@code emulator} turns it on). Anyone who reaches the port
          * can read it, which on the default host 127.0.0.1 is this machine only.
+         *
+         * @param enabled true to serve the journal
+         * @return this builder
          */
         public Builder serveJournal(boolean enabled) {
             this.serveJournal = enabled;
@@ -404,6 +457,7 @@ public final class CloudMapEmulator implements AutoCloseable {
         /**
          * Binds the server and returns the running emulator.
          *
+         * @return the running emulator
          * @throws IllegalStateException if the address cannot be bound
          */
         public CloudMapEmulator start() {

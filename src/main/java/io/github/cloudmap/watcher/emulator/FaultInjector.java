@@ -72,6 +72,10 @@ public final class FaultInjector {
      * Limits {@code action} with a token bucket that starts full with {@code burst} tokens and
      * refills {@code permitsPerSecond} per second of emulator clock time.
      *
+     * @param action the API action, e.g. {@code "GetOperation"}
+     * @param permitsPerSecond the refill rate
+     * @param burst the bucket's size
+     * @return this injector
      * @throws IllegalArgumentException if action is unknown, permitsPerSecond is not positive or
      *         burst is below 1
      */
@@ -87,6 +91,8 @@ public final class FaultInjector {
      * CreateHttpNamespace 0.5/s (burst 1), ListInstances and GetService 50/s, DiscoverInstances
      * 1,000/s (burst 2,000), and the published DiscoverInstancesRevision limit, 3,000/s (AWS
      * publishes no burst; the emulator allows one second's worth). Other actions stay unlimited.
+     *
+     * @return this injector
      */
     public synchronized FaultInjector realisticLimits() {
         rateLimit("GetOperation", 100, 200);
@@ -106,6 +112,9 @@ public final class FaultInjector {
     /**
      * Answers {@code ThrottlingException} to each request of {@code action} with probability p.
      *
+     * @param action the API action, e.g. {@code "GetOperation"}
+     * @param p the probability, 0 to 1
+     * @return this injector
      * @throws IllegalArgumentException if action is unknown or p is outside [0, 1]
      */
     public synchronized FaultInjector throttleProbability(String action, double p) {
@@ -116,6 +125,9 @@ public final class FaultInjector {
     /**
      * Answers HTTP 500 {@code InternalFailure} to each request of {@code action} with probability p.
      *
+     * @param action the API action, e.g. {@code "GetOperation"}
+     * @param p the probability, 0 to 1
+     * @return this injector
      * @throws IllegalArgumentException if action is unknown or p is outside [0, 1]
      */
     public synchronized FaultInjector serverErrorProbability(String action, double p) {
@@ -126,6 +138,9 @@ public final class FaultInjector {
     /**
      * Delays every answer to {@code action} by {@code delay} (without blocking a thread).
      *
+     * @param action the API action, e.g. {@code "GetOperation"}
+     * @param delay the added delay; zero for none
+     * @return this injector
      * @throws IllegalArgumentException if action is unknown or delay is negative
      */
     public synchronized FaultInjector latency(String action, Duration delay) {
@@ -140,6 +155,9 @@ public final class FaultInjector {
     /**
      * The next n requests of {@code action} are never answered; the connection stays open.
      *
+     * @param action the API action, e.g. {@code "GetOperation"}
+     * @param n how many requests
+     * @return this injector
      * @throws IllegalArgumentException if action is unknown or n is negative
      */
     public synchronized FaultInjector hangNext(String action, int n) {
@@ -150,6 +168,9 @@ public final class FaultInjector {
     /**
      * The next n requests of {@code action} get their connection closed without an answer.
      *
+     * @param action the API action, e.g. {@code "GetOperation"}
+     * @param n how many requests
+     * @return this injector
      * @throws IllegalArgumentException if action is unknown or n is negative
      */
     public synchronized FaultInjector resetNext(String action, int n) {
@@ -160,6 +181,9 @@ public final class FaultInjector {
     /**
      * The next n requests of {@code action} are answered {@code ThrottlingException}.
      *
+     * @param action the API action, e.g. {@code "GetOperation"}
+     * @param n how many requests
+     * @return this injector
      * @throws IllegalArgumentException if action is unknown or n is negative
      */
     public synchronized FaultInjector throttleNext(String action, int n) {
@@ -170,6 +194,9 @@ public final class FaultInjector {
     /**
      * The next n requests of {@code action} are answered HTTP 500 {@code InternalFailure}.
      *
+     * @param action the API action, e.g. {@code "GetOperation"}
+     * @param n how many requests
+     * @return this injector
      * @throws IllegalArgumentException if action is unknown or n is negative
      */
     public synchronized FaultInjector serverErrorNext(String action, int n) {
@@ -181,7 +208,11 @@ public final class FaultInjector {
      * The next n operations of {@code type} (counted when they are submitted) end {@code FAIL}
      * with this ErrorCode and ErrorMessage, and their effect is not applied.
      *
+     * @param type the operation type, e.g. {@code REGISTER_INSTANCE}
+     * @param n how many operations
      * @param errorCode for example {@code "THROTTLED_REQUEST"} or {@code "INTERNAL_FAILURE"}
+     * @param errorMessage the ErrorMessage; null for the error code itself
+     * @return this injector
      * @throws IllegalArgumentException if n is negative or errorCode is blank
      */
     public synchronized FaultInjector failNextOperations(OperationType type, int n, String errorCode,
@@ -208,7 +239,9 @@ public final class FaultInjector {
      * services without a health check always report UNKNOWN.
      *
      * @param serviceId the service's ID or ARN
+     * @param instanceId the instance's ID
      * @param status    HEALTHY, UNHEALTHY or UNKNOWN
+     * @return this injector
      * @throws IllegalArgumentException if serviceId or instanceId is blank, or status is
      *         {@code UNKNOWN_TO_SDK_VERSION}
      */
