@@ -75,6 +75,9 @@ public final class OperationTimings {
      * {@code pending} in PENDING: what the {@code emulator} command's {@code --operation-duration}
      * sets, so that a person can watch the statuses go by.
      *
+     * @param submitted how long every operation stays SUBMITTED
+     * @param pending how long it then stays PENDING
+     * @return new timings
      * @throws IllegalArgumentException if a duration is negative
      * @throws NullPointerException if an argument is null
      */
@@ -94,6 +97,10 @@ public final class OperationTimings {
      * {@code pending} in PENDING. For CREATE_NAMESPACE and DELETE_NAMESPACE this does not change
      * public DNS namespaces: use {@link #withPublicDnsNamespace} for those.
      *
+     * @param type the operation type
+     * @param submitted how long it stays SUBMITTED
+     * @param pending how long it then stays PENDING
+     * @return a copy with these durations for {@code type}
      * @throws IllegalArgumentException if a duration is negative or the type is UNKNOWN_TO_SDK_VERSION
      * @throws NullPointerException if an argument is null
      */
@@ -110,18 +117,31 @@ public final class OperationTimings {
     /**
      * Returns a copy where creating or deleting a public DNS namespace takes these durations.
      *
+     * @param submitted how long it stays SUBMITTED
+     * @param pending how long it then stays PENDING
+     * @return a copy with these durations
      * @throws IllegalArgumentException if a duration is negative
      */
     public OperationTimings withPublicDnsNamespace(Duration submitted, Duration pending) {
         return new OperationTimings(new EnumMap<>(byType), checked(submitted, pending));
     }
 
-    /** Time spent SUBMITTED by operations of this type (not public DNS namespaces). */
+    /**
+     * Time spent SUBMITTED by operations of this type (not public DNS namespaces).
+     *
+     * @param type the operation type
+     * @return the duration
+     */
     public Duration submitted(OperationType type) {
         return phases(type, false).submitted();
     }
 
-    /** Time spent PENDING by operations of this type (not public DNS namespaces). */
+    /**
+     * Time spent PENDING by operations of this type (not public DNS namespaces).
+     *
+     * @param type the operation type
+     * @return the duration
+     */
     public Duration pending(OperationType type) {
         return phases(type, false).pending();
     }

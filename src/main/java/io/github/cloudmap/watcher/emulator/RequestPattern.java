@@ -53,6 +53,8 @@ public final class RequestPattern {
     /**
      * Requests of one operation of Cloud Map's API, such as {@code "RegisterInstance"}.
      *
+     * @param action the action's name
+     * @return a new pattern
      * @throws IllegalArgumentException if Cloud Map has no such operation (naming the closest ones)
      */
     public static RequestPattern action(String action) {
@@ -63,36 +65,66 @@ public final class RequestPattern {
         return new RequestPattern(known, null, null, null, null, null, null, null);
     }
 
-    /** GetOperation requests for this operation ID. */
+    /**
+     * GetOperation requests for this operation ID.
+     *
+     * @param operationId the operation's ID
+     * @return a new pattern
+     */
     public static RequestPattern getOperation(String operationId) {
         return action("GetOperation").withOperationId(operationId);
     }
 
-    /** Also requires this {@code OperationId}. */
+    /**
+     * Also requires this {@code OperationId}.
+     *
+     * @param operationId the operation's ID
+     * @return a new pattern
+     */
     public RequestPattern withOperationId(String operationId) {
         return new RequestPattern(action, required(operationId, "operationId"), serviceId, instanceId, namespaceId,
                 errorCode, throttled, userAgentPart);
     }
 
-    /** Also requires this {@code ServiceId} (or service {@code Id}). */
+    /**
+     * Also requires this {@code ServiceId} (or service {@code Id}).
+     *
+     * @param serviceId the service's ID
+     * @return a new pattern
+     */
     public RequestPattern withServiceId(String serviceId) {
         return new RequestPattern(action, operationId, required(serviceId, "serviceId"), instanceId, namespaceId,
                 errorCode, throttled, userAgentPart);
     }
 
-    /** Also requires this {@code InstanceId}. */
+    /**
+     * Also requires this {@code InstanceId}.
+     *
+     * @param instanceId the instance's ID
+     * @return a new pattern
+     */
     public RequestPattern withInstanceId(String instanceId) {
         return new RequestPattern(action, operationId, serviceId, required(instanceId, "instanceId"), namespaceId,
                 errorCode, throttled, userAgentPart);
     }
 
-    /** Also requires this {@code NamespaceId} (or namespace {@code Id}). */
+    /**
+     * Also requires this {@code NamespaceId} (or namespace {@code Id}).
+     *
+     * @param namespaceId the namespace's ID
+     * @return a new pattern
+     */
     public RequestPattern withNamespaceId(String namespaceId) {
         return new RequestPattern(action, operationId, serviceId, instanceId, required(namespaceId, "namespaceId"),
                 errorCode, throttled, userAgentPart);
     }
 
-    /** Also requires an answer with this error {@code __type}, such as {@code "InternalFailure"}. */
+    /**
+     * Also requires an answer with this error {@code __type}, such as {@code "InternalFailure"}.
+     *
+     * @param errorCode the error's {@code __type}
+     * @return a new pattern
+     */
     public RequestPattern withErrorCode(String errorCode) {
         return new RequestPattern(action, operationId, serviceId, instanceId, namespaceId,
                 required(errorCode, "errorCode"), throttled, userAgentPart);
@@ -118,13 +150,23 @@ public final class RequestPattern {
                 userAgentPart);
     }
 
-    /** Also requires a {@code User-Agent} that contains {@code part}, e.g. {@code "cloudmap-operation-watcher/"}. */
+    /**
+     * Also requires a {@code User-Agent} that contains {@code part}, e.g. {@code "cloudmap-operation-watcher/"}.
+     *
+     * @param part the text the User-Agent must contain
+     * @return a new pattern
+     */
     public RequestPattern withUserAgentContaining(String part) {
         return new RequestPattern(action, operationId, serviceId, instanceId, namespaceId, errorCode, throttled,
                 required(part, "part"));
     }
 
-    /** Whether {@code entry} matches every part of this pattern. */
+    /**
+     * Whether {@code entry} matches every part of this pattern.
+     *
+     * @param entry a journaled request
+     * @return true if it matches
+     */
     public boolean matches(JournalEntry entry) {
         return (action == null || action.equals(entry.action()))
                 && (operationId == null || operationId.equals(entry.operationId()))

@@ -37,13 +37,24 @@ public final class OperationScript {
         this.operationId = operationId;
     }
 
-    /** The operation's {@code Type} in every answer. Default REGISTER_INSTANCE. */
+    /**
+     * The operation's {@code Type} in every answer. Default REGISTER_INSTANCE.
+     *
+     * @param type the operation type
+     * @return this script
+     */
     public synchronized OperationScript type(OperationType type) {
         this.type = Objects.requireNonNull(type, "type");
         return this;
     }
 
-    /** Adds a {@code Targets} entry to every answer, e.g. NAMESPACE -> ns-123 for a CREATE_NAMESPACE. */
+    /**
+     * Adds a {@code Targets} entry to every answer, e.g. NAMESPACE -> ns-123 for a CREATE_NAMESPACE.
+     *
+     * @param target the target's type
+     * @param id the target's ID
+     * @return this script
+     */
     public synchronized OperationScript target(OperationTargetType target, String id) {
         targets.put(Objects.requireNonNull(target, "target"), Objects.requireNonNull(id, "id"));
         return this;
@@ -76,12 +87,23 @@ public final class OperationScript {
         return status(OperationStatus.SUCCESS);
     }
 
-    /** Answers with the operation in status FAIL with this ErrorCode and ErrorMessage. */
+    /**
+     * Answers with the operation in status FAIL with this ErrorCode and ErrorMessage.
+     *
+     * @param errorCode Cloud Map's ErrorCode, such as {@code THROTTLED_REQUEST}
+     * @param errorMessage Cloud Map's ErrorMessage
+     * @return this script
+     */
     public OperationScript fail(String errorCode, String errorMessage) {
         return add(new Step(OperationStatus.FAIL, errorCode, errorMessage, null, false));
     }
 
-    /** Answers with the operation in the given status. */
+    /**
+     * Answers with the operation in the given status.
+     *
+     * @param status the status
+     * @return this script
+     */
     public OperationScript status(OperationStatus status) {
         return add(new Step(Objects.requireNonNull(status, "status"), null, null, null, false));
     }
@@ -95,7 +117,12 @@ public final class OperationScript {
         return error(() -> SdkErrors.throttling("GetOperation"));
     }
 
-    /** Answers with an HTTP 5xx service error. */
+    /**
+     * Answers with an HTTP 5xx service error.
+     *
+     * @param statusCode the HTTP status, 500 to 599
+     * @return this script
+     */
     public OperationScript serverError(int statusCode) {
         if (statusCode < 500 || statusCode > 599) {
             throw new IllegalArgumentException("serverError needs a 5xx status code, but got " + statusCode);
@@ -139,7 +166,12 @@ public final class OperationScript {
         return error(() -> SdkErrors.operationNotFound(operationId));
     }
 
-    /** Fails with the given exception, made afresh for every call. */
+    /**
+     * Fails with the given exception, made afresh for every call.
+     *
+     * @param error makes the exception for each call
+     * @return this script
+     */
     public OperationScript error(Supplier<? extends Throwable> error) {
         return add(new Step(null, null, null, Objects.requireNonNull(error, "error"), false));
     }
@@ -153,7 +185,12 @@ public final class OperationScript {
         return add(new Step(null, null, null, null, true));
     }
 
-    /** Repeats the last added step {@code times - 1} more times, so it answers {@code times} calls. */
+    /**
+     * Repeats the last added step {@code times - 1} more times, so it answers {@code times} calls.
+     *
+     * @param times how many calls the last step answers, at least 1
+     * @return this script
+     */
     public synchronized OperationScript times(int times) {
         if (steps.isEmpty() || times < 1) {
             throw new IllegalArgumentException("times needs a step before it and a count >= 1, got " + times);

@@ -20,7 +20,12 @@ public final class SdkErrors {
 
     private SdkErrors() {}
 
-    /** HTTP 400 {@code ThrottlingException} "Rate exceeded": {@code isThrottlingException()} is true. */
+    /**
+     * HTTP 400 {@code ThrottlingException} "Rate exceeded": {@code isThrottlingException()} is true.
+     *
+     * @param action the API action the error is for, e.g. {@code "GetOperation"}
+     * @return a new exception
+     */
     public static ServiceDiscoveryException throttling(String action) {
         return serviceError(400, "ThrottlingException", "Rate exceeded (" + action + ")");
     }
@@ -28,19 +33,32 @@ public final class SdkErrors {
     /**
      * HTTP 400 {@code AccessDeniedException}: the caller's policy does not allow {@code action}
      * (for example ListOperations under a policy that grants GetOperation only).
+     *
+     * @param action the API action the error is for
+     * @return a new exception
      */
     public static ServiceDiscoveryException accessDenied(String action) {
         return serviceError(400, "AccessDeniedException", "User is not authorized to perform: servicediscovery:"
                 + action);
     }
 
-    /** An HTTP 5xx answer ({@code InternalFailure} for 500, {@code ServiceUnavailable} otherwise). */
+    /**
+     * An HTTP 5xx answer ({@code InternalFailure} for 500, {@code ServiceUnavailable} otherwise).
+     *
+     * @param statusCode the HTTP status, 500 to 599
+     * @return a new exception
+     */
     public static ServiceDiscoveryException serverError(int statusCode) {
         String code = statusCode == 500 ? "InternalFailure" : "ServiceUnavailable";
         return serviceError(statusCode, code, "Service error " + statusCode);
     }
 
-    /** {@code OperationNotFound} for the given ID. */
+    /**
+     * {@code OperationNotFound} for the given ID.
+     *
+     * @param operationId the ID that was not found
+     * @return a new exception
+     */
     public static OperationNotFoundException operationNotFound(String operationId) {
         return OperationNotFoundException.builder()
                 .statusCode(400)
@@ -52,6 +70,9 @@ public final class SdkErrors {
     /**
      * HTTP 400 {@code DuplicateRequest}: the same work already runs as {@code duplicateOperationId}
      * (null for an answer without one).
+     *
+     * @param duplicateOperationId the running operation's ID, or null
+     * @return a new exception
      */
     public static DuplicateRequestException duplicateRequest(String duplicateOperationId) {
         String message = "The operation is already in progress as " + duplicateOperationId;
@@ -63,7 +84,12 @@ public final class SdkErrors {
                 .build();
     }
 
-    /** An HTTP 400 {@code InvalidInput}: a client error that must not be retried. */
+    /**
+     * An HTTP 400 {@code InvalidInput}: a client error that must not be retried.
+     *
+     * @param message the error message
+     * @return a new exception
+     */
     public static ServiceDiscoveryException invalidInput(String message) {
         return serviceError(400, "InvalidInput", message);
     }
@@ -82,6 +108,8 @@ public final class SdkErrors {
      * HTTP request" around an {@link UncheckedIOException} around its JSON parser's
      * {@link IOException} (its shaded Jackson's {@code JsonParseException}), as measured against
      * a loopback server. An I/O failure, so a watcher treats it as transient.
+     *
+     * @return a new exception
      */
     public static SdkClientException unparsableBody() {
         String parser = "Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token"
@@ -96,6 +124,8 @@ public final class SdkErrors {
      * A well-formed body with a member of the wrong type ({@code "CreateDate": "yesterday"}): the
      * SDK fails with an {@link SdkClientException} "Unable to parse date" around a
      * {@link NumberFormatException}; nothing about it is transient.
+     *
+     * @return a new exception
      */
     public static SdkClientException wronglyTypedBody() {
         return SdkClientException.builder()
@@ -105,7 +135,14 @@ public final class SdkErrors {
                 .build();
     }
 
-    /** A service error with any status, error code and message. */
+    /**
+     * A service error with any status, error code and message.
+     *
+     * @param statusCode the HTTP status
+     * @param errorCode the error code ({@code __type})
+     * @param message the error message
+     * @return a new exception
+     */
     public static ServiceDiscoveryException serviceError(int statusCode, String errorCode, String message) {
         return (ServiceDiscoveryException) ServiceDiscoveryException.builder()
                 .statusCode(statusCode)
