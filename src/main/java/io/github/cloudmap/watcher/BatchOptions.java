@@ -47,6 +47,8 @@ public final class BatchOptions {
      * The operations are in namespaces shared with the caller by this account: every GetOperation
      * carries {@code OwnerAccount}.
      *
+     * @param ownerAccount the 12-digit ID of the account that owns the namespaces
+     * @return a copy with this owner account
      * @throws NullPointerException if {@code ownerAccount} is null
      * @throws IllegalArgumentException if it is not 12 digits
      */
@@ -59,6 +61,9 @@ public final class BatchOptions {
      * error) ends the batch: the others stop being watched and their outcome is
      * {@link OperationOutcome.Kind#STOPPED}, with the last status seen. Cloud Map has no API to
      * cancel an operation: they go on, unwatched. Default false.
+     *
+     * @param failFast true to end the batch at the first operation that does not succeed
+     * @return a copy with this setting
      */
     public BatchOptions failFast(boolean failFast) {
         return new BatchOptions(ownerAccount, failFast, overallTimeout);
@@ -70,6 +75,8 @@ public final class BatchOptions {
      * {@link OperationTimeoutException} whose {@code isOverall()} is true and the last status
      * seen, and the {@code Mono<BatchOutcome>} completes.
      *
+     * @param overallTimeout the deadline of the whole batch
+     * @return a copy with this deadline
      * @throws NullPointerException if {@code overallTimeout} is null
      * @throws IllegalArgumentException if it is shorter than {@link OperationWatcherBuilder#MIN_POLL_INTERVAL}
      *         or longer than {@link OperationWatcherBuilder#MAX_DURATION}

@@ -46,6 +46,7 @@ public final class BatchOutcome {
      *
      * @param operationIds the distinct IDs of the batch, in the order they were given
      * @param finishOrder one outcome per ID, in the order they finished
+     * @return a new batch outcome
      * @throws NullPointerException if an argument or an element is null
      * @throws IllegalArgumentException unless {@code finishOrder} holds exactly one outcome for each
      *         ID of {@code operationIds}
@@ -84,7 +85,12 @@ public final class BatchOutcome {
         return finishOrder;
     }
 
-    /** The outcome of one operation of the batch. */
+    /**
+     * The outcome of one operation of the batch.
+     *
+     * @param operationId one of the batch's IDs
+     * @return its outcome, or empty for an ID not in the batch
+     */
     public Optional<OperationOutcome> outcome(String operationId) {
         return Optional.ofNullable(byId.get(operationId));
     }
@@ -124,7 +130,12 @@ public final class BatchOutcome {
         return ofKind(OperationOutcome.Kind.STOPPED);
     }
 
-    /** The outcomes of one kind, in finish order. */
+    /**
+     * The outcomes of one kind, in finish order.
+     *
+     * @param kind the kind
+     * @return the outcomes of that kind, in finish order
+     */
     public List<OperationOutcome> ofKind(OperationOutcome.Kind kind) {
         Objects.requireNonNull(kind, "kind must not be null");
         List<OperationOutcome> matching = new ArrayList<>();

@@ -21,6 +21,11 @@ import software.amazon.awssdk.services.servicediscovery.model.Operation;
 public record BatchUpdate(String operationId, Operation status, OperationOutcome outcome) {
 
     /**
+     * Checks the components.
+     *
+     * @param operationId the operation this update is about
+     * @param status the status change, or null for an end without one
+     * @param outcome how the wait ended, or null while it goes on
      * @throws NullPointerException if {@code operationId} is null, or both {@code status} and
      *         {@code outcome} are
      */

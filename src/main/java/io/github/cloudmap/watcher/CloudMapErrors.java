@@ -40,6 +40,7 @@ public final class CloudMapErrors {
      * Strips the {@link CompletionException} / {@link ExecutionException} layers that
      * {@code CompletableFuture}-based SDK calls add, so callers see the SDK's own exception.
      *
+     * @param failure what a call failed with
      * @return the first cause that is neither, or {@code failure} itself
      * @throws NullPointerException if {@code failure} is null
      */
@@ -60,6 +61,9 @@ public final class CloudMapErrors {
      * {@code isThrottlingException()} (ThrottlingException, RequestLimitExceeded, HTTP 429 and
      * the other throttling codes), after {@linkplain #unwrap(Throwable) unwrapping}. The watcher
      * backs off and goes on polling; a throttled submission is sent again. False for null.
+     *
+     * @param failure what a call failed with
+     * @return true for a throttle
      */
     public static boolean isThrottling(Throwable failure) {
         return failure != null && unwrap(failure) instanceof SdkServiceException serviceError
@@ -72,6 +76,9 @@ public final class CloudMapErrors {
      * timeouts, or an I/O failure (connection reset or refused, read timeout, connection-pool
      * acquire timeout), after {@linkplain #unwrap(Throwable) unwrapping}. Throttling is not
      * transient here: see {@link #isThrottling(Throwable)}. False for null.
+     *
+     * @param failure what a call failed with
+     * @return true for a failure worth retrying soon
      */
     public static boolean isTransient(Throwable failure) {
         if (failure == null) {

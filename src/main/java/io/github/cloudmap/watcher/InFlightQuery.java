@@ -48,6 +48,8 @@ public final class InFlightQuery {
     /**
      * Only operations of this namespace (filter NAMESPACE_ID EQ).
      *
+     * @param namespaceId the namespace's ID
+     * @return a copy with this filter
      * @throws NullPointerException if {@code namespaceId} is null
      * @throws IllegalArgumentException if it is blank or over {@value #MAX_ID_LENGTH} characters
      */
@@ -58,6 +60,8 @@ public final class InFlightQuery {
     /**
      * Only operations of this service (filter SERVICE_ID EQ).
      *
+     * @param serviceId the service's ID
+     * @return a copy with this filter
      * @throws NullPointerException if {@code serviceId} is null
      * @throws IllegalArgumentException if it is blank or over {@value #MAX_ID_LENGTH} characters
      */
@@ -68,6 +72,8 @@ public final class InFlightQuery {
     /**
      * Only operations of these types (filter TYPE IN).
      *
+     * @param types one or more operation types
+     * @return a copy with this filter
      * @throws NullPointerException if {@code types} or one of them is null
      * @throws IllegalArgumentException if none is given, or one is {@code UNKNOWN_TO_SDK_VERSION}
      */
@@ -91,6 +97,8 @@ public final class InFlightQuery {
      * Only operations updated at or after this instant, by the service's clock (filter
      * UPDATE_DATE BETWEEN, in epoch milliseconds).
      *
+     * @param since the earliest update date
+     * @return a copy with this filter
      * @throws NullPointerException if {@code since} is null
      */
     public InFlightQuery updatedSince(Instant since) {

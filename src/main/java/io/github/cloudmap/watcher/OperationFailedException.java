@@ -62,6 +62,8 @@ public class OperationFailedException extends RuntimeException {
     /**
      * The operation in status FAIL: the object GetOperation returned, or after Java
      * deserialization an equal one rebuilt from this exception's fields.
+     *
+     * @return the operation in status FAIL
      */
     public Operation operation() {
         Operation current = operation;
@@ -103,7 +105,12 @@ public class OperationFailedException extends RuntimeException {
         return isRetryableErrorCode(errorCode());
     }
 
-    /** True for the {@linkplain #RETRYABLE_ERROR_CODES error codes} that a resubmission can fix. */
+    /**
+     * True for the {@linkplain #RETRYABLE_ERROR_CODES error codes} that a resubmission can fix.
+     *
+     * @param errorCode Cloud Map's ErrorCode, or null
+     * @return true if a resubmission can fix it
+     */
     public static boolean isRetryableErrorCode(String errorCode) {
         return errorCode != null && RETRYABLE_ERROR_CODES.contains(errorCode);
     }

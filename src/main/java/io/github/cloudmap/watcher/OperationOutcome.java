@@ -57,6 +57,8 @@ public final class OperationOutcome {
     /**
      * The outcome of an operation that reached SUCCESS or FAIL.
      *
+     * @param terminal the operation in status SUCCESS or FAIL
+     * @return a new outcome
      * @throws NullPointerException if {@code terminal} is null
      * @throws IllegalArgumentException if its status is neither SUCCESS nor FAIL
      */
@@ -75,6 +77,9 @@ public final class OperationOutcome {
     /**
      * The outcome of an operation whose deadline passed.
      *
+     * @param operationId the operation's ID
+     * @param timeout the exception the deadline raised
+     * @return a new outcome
      * @throws NullPointerException if an argument is null
      */
     public static OperationOutcome timedOut(String operationId, OperationTimeoutException timeout) {
@@ -85,7 +90,10 @@ public final class OperationOutcome {
     /**
      * The outcome of a watch that failed with {@code error}.
      *
+     * @param operationId the operation's ID
+     * @param error what the watch failed with
      * @param lastObserved the last status seen, or null
+     * @return a new outcome
      * @throws NullPointerException if {@code operationId} or {@code error} is null
      */
     public static OperationOutcome error(String operationId, Operation lastObserved, Throwable error) {
@@ -96,7 +104,9 @@ public final class OperationOutcome {
     /**
      * The outcome of an operation a fail-fast batch stopped watching.
      *
+     * @param operationId the operation's ID
      * @param lastObserved the last status seen, or null
+     * @return a new outcome
      * @throws NullPointerException if {@code operationId} is null
      */
     public static OperationOutcome stopped(String operationId, Operation lastObserved) {
@@ -144,6 +154,8 @@ public final class OperationOutcome {
     /**
      * What ended the watch: the {@link OperationTimeoutException} of {@link Kind#TIMED_OUT}, the
      * error of {@link Kind#ERROR}; null for the other kinds.
+     *
+     * @return the error, or null
      */
     public Throwable error() {
         return error;

@@ -32,10 +32,15 @@ public class OperationTimeoutException extends RuntimeException {
 
     private static final long serialVersionUID = 2L;
 
+    /** The watched operation's ID, or null if no submission returned one in time. */
     private final String operationId;
+    /** The last state seen, in a serializable form, or null if none was seen. */
     private final OperationSnapshot lastSnapshot;
+    /** The configured deadline that was reached. */
     private final Duration timeout;
+    /** True for the overall deadline of a {@code submitAndWatch}. */
     private final boolean overall;
+    /** Submissions sent when the overall deadline fired; 1 otherwise. */
     private final int attempts;
     private transient volatile Operation lastObserved;
 
@@ -127,6 +132,8 @@ public class OperationTimeoutException extends RuntimeException {
     /**
      * The last state the watch saw, or null if none: the object GetOperation returned, or after
      * Java deserialization an equal one rebuilt from this exception's fields.
+     *
+     * @return the last operation seen, or null
      */
     public Operation lastObserved() {
         Operation current = lastObserved;
@@ -150,6 +157,8 @@ public class OperationTimeoutException extends RuntimeException {
     /**
      * True when the {@linkplain OperationWatcherBuilder#overallTimeout overall deadline} of a
      * {@code submitAndWatch} fired; false for the deadline of one watch or attempt.
+     *
+     * @return true for the overall deadline
      */
     public boolean isOverall() {
         return overall;
@@ -158,6 +167,8 @@ public class OperationTimeoutException extends RuntimeException {
     /**
      * For the {@linkplain #isOverall() overall deadline}, how many submissions had been sent when
      * it fired; otherwise 1: the deadline belongs to one watch or one attempt.
+     *
+     * @return the number of submissions sent, or 1
      */
     public int attempts() {
         return attempts;

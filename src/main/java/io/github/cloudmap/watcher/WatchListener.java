@@ -38,7 +38,11 @@ public interface WatchListener {
     /** A listener that does nothing: the default. */
     WatchListener NONE = new WatchListener() { };
 
-    /** A GetOperation request is about to be sent. */
+    /**
+     * A GetOperation request is about to be sent.
+     *
+     * @param operationId the operation polled
+     */
     default void onPoll(String operationId) { }
 
     /**
@@ -46,26 +50,47 @@ public interface WatchListener {
      * before it was sent: a local wait, not a throttle by the service (those are
      * {@link #onThrottled}). Not called when the permit came at once.
      *
+     * @param operationId the operation polled
      * @param waited how long the request waited for its permit
      */
     default void onBudgetWait(String operationId, java.time.Duration waited) { }
 
-    /** A GetOperation call was throttled by the service; the watch slows down and goes on. */
+    /**
+     * A GetOperation call was throttled by the service; the watch slows down and goes on.
+     *
+     * @param operationId the operation polled
+     * @param error the throttling exception
+     */
     default void onThrottled(String operationId, Throwable error) { }
 
-    /** A GetOperation call failed transiently (HTTP 5xx, I/O) and will be retried. */
+    /**
+     * A GetOperation call failed transiently (HTTP 5xx, I/O) and will be retried.
+     *
+     * @param operationId the operation polled
+     * @param error the failure
+     */
     default void onTransientError(String operationId, Throwable error) { }
 
-    /** Cloud Map did not know the operation yet; tolerated within the grace window. */
+    /**
+     * Cloud Map did not know the operation yet; tolerated within the grace window.
+     *
+     * @param operationId the operation polled
+     */
     default void onNotFound(String operationId) { }
 
-    /** The poll loop saw a new status, which its watches emit. */
+    /**
+     * The poll loop saw a new status, which its watches emit.
+     *
+     * @param operation the operation in its new status
+     */
     default void onStatusChange(Operation operation) { }
 
     /**
      * A submission is sent again: after a retryable FAIL ({@code failed} is that operation)
      * or a throttled submission ({@code failed} is null).
      *
+     * @param failed the FAIL operation, or null after a throttled submission
+     * @param cause why the request is sent again
      * @param attempt the number of the attempt about to start, 2 for the first resubmission
      */
     default void onResubmit(Operation failed, Throwable cause, int attempt) { }

@@ -59,7 +59,12 @@ public final class BenchmarkHook {
         this.state = emulator.state();
     }
 
-    /** A hook into this emulator. */
+    /**
+     * A hook into this emulator.
+     *
+     * @param emulator the emulator to drive
+     * @return a new hook
+     */
     public static BenchmarkHook of(CloudMapEmulator emulator) {
         return new BenchmarkHook(Objects.requireNonNull(emulator, "emulator"));
     }
@@ -67,6 +72,10 @@ public final class BenchmarkHook {
     /**
      * Answers commands from {@code in} on {@code out} until {@code quit} or the end of input. A
      * bad command gets {@code {"error": "..."}} and the loop goes on.
+     *
+     * @param in where commands are read, one per line
+     * @param out where answers are written
+     * @throws IOException if reading or writing fails
      */
     public void serve(BufferedReader in, PrintWriter out) throws IOException {
         for (String line = in.readLine(); line != null; line = in.readLine()) {

@@ -25,19 +25,34 @@ public final class JournalVerification {
         this.pattern = Objects.requireNonNull(pattern, "pattern");
     }
 
-    /** Exactly {@code n} matching requests. */
+    /**
+     * Exactly {@code n} matching requests.
+     *
+     * @param n the expected count
+     * @return this verification, for more checks
+     */
     public JournalVerification times(int n) {
         requireCount(n);
         return check(count -> count == n, "exactly " + n);
     }
 
-    /** At least {@code n} matching requests. */
+    /**
+     * At least {@code n} matching requests.
+     *
+     * @param n the least count
+     * @return this verification, for more checks
+     */
     public JournalVerification atLeast(int n) {
         requireCount(n);
         return check(count -> count >= n, "at least " + n);
     }
 
-    /** At most {@code n} matching requests. */
+    /**
+     * At most {@code n} matching requests.
+     *
+     * @param n the most count
+     * @return this verification, for more checks
+     */
     public JournalVerification atMost(int n) {
         requireCount(n);
         return check(count -> count <= n, "at most " + n);
@@ -48,12 +63,22 @@ public final class JournalVerification {
         return check(count -> count == 0, "no");
     }
 
-    /** No matching request arrived after {@code instant} (on the emulator's clock). */
+    /**
+     * No matching request arrived after {@code instant} (on the emulator's clock).
+     *
+     * @param instant the latest arrival allowed
+     * @return this verification, for more checks
+     */
     public JournalVerification noneAfter(Instant instant) {
         return none(instant, "after", e -> e.arrival().isAfter(instant));
     }
 
-    /** No matching request arrived before {@code instant} (on the emulator's clock). */
+    /**
+     * No matching request arrived before {@code instant} (on the emulator's clock).
+     *
+     * @param instant the earliest arrival allowed
+     * @return this verification, for more checks
+     */
     public JournalVerification noneBefore(Instant instant) {
         return none(instant, "before", e -> e.arrival().isBefore(instant));
     }

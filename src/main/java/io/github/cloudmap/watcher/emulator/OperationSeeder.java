@@ -36,6 +36,8 @@ public final class OperationSeeder {
     /**
      * A seeder for {@code emulator}.
      *
+     * @param emulator the emulator to seed
+     * @return a new seeder
      * @throws NullPointerException if {@code emulator} is null
      */
     public static OperationSeeder of(CloudMapEmulator emulator) {
@@ -46,6 +48,9 @@ public final class OperationSeeder {
      * {@code count} operations that reached SUCCESS within the last hour (by the emulator's
      * clock), oldest first.
      *
+     * @param count how many operations
+     * @param namespaceId the namespace they target
+     * @param serviceId the service they target
      * @return their IDs, oldest first
      * @throws NullPointerException if an ID is null
      * @throws IllegalArgumentException if {@code count} is negative
@@ -69,6 +74,10 @@ public final class OperationSeeder {
      * {@code count} operations that start now: SUBMITTED for the first half of {@code lasting},
      * PENDING for the second, then SUCCESS.
      *
+     * @param count how many operations
+     * @param namespaceId the namespace they target
+     * @param serviceId the service they target
+     * @param lasting how long until they succeed
      * @return their IDs, in the order they were created
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code count} or {@code lasting} is negative

@@ -35,13 +35,23 @@ public final class RequestCounters {
     RequestCounters() {
     }
 
-    /** Requests received for {@code action}, such as {@code "GetOperation"}. */
+    /**
+     * Requests received for {@code action}, such as {@code "GetOperation"}.
+     *
+     * @param action the action's name
+     * @return the count
+     */
     public int count(String action) {
         AtomicInteger n = byAction.get(action);
         return n == null ? 0 : n.get();
     }
 
-    /** GetOperation requests received for this operation ID. */
+    /**
+     * GetOperation requests received for this operation ID.
+     *
+     * @param operationId the operation's ID
+     * @return the count
+     */
     public int getOperationCount(String operationId) {
         AtomicInteger n = byOperationId.get(operationId);
         return n == null ? 0 : n.get();
@@ -51,6 +61,9 @@ public final class RequestCounters {
      * Requests of {@code action} that the fault plan answered with a throttling error (a rate
      * limit, {@code throttleNext} or a throttle probability), for benchmarks that count throttles
      * where they happen rather than where a client notices them.
+     *
+     * @param action the action's name
+     * @return the count
      */
     public int throttled(String action) {
         AtomicInteger n = throttledByAction.get(action);
@@ -60,6 +73,9 @@ public final class RequestCounters {
     /**
      * The {@code User-Agent} of the last request received for {@code action}, or null: shows
      * which library sent it (the SDK adds each {@code ApiName} a request carries).
+     *
+     * @param action the action's name
+     * @return the User-Agent, or null
      */
     public String lastUserAgent(String action) {
         return lastUserAgent.get(action);

@@ -55,12 +55,22 @@ public final class RequestJournal {
         return List.copyOf(entries);
     }
 
-    /** The entries kept that match {@code pattern}, oldest first. */
+    /**
+     * The entries kept that match {@code pattern}, oldest first.
+     *
+     * @param pattern which requests
+     * @return the matching entries
+     */
     public synchronized List<JournalEntry> find(RequestPattern pattern) {
         return entries.stream().filter(pattern::matches).toList();
     }
 
-    /** How many entries kept match {@code pattern}. */
+    /**
+     * How many entries kept match {@code pattern}.
+     *
+     * @param pattern which requests
+     * @return how many entries match
+     */
     public synchronized int count(RequestPattern pattern) {
         int n = 0;
         for (JournalEntry e : entries) {

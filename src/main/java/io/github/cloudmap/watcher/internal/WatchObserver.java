@@ -33,6 +33,7 @@ public interface WatchObserver {
      * @param ownerAccount the account that owns a shared namespace, or null
      * @param subscriber the subscriber's context, where the caller's current observation is
      * @param scheduler the clock the watch's duration is measured with
+     * @return the watch's record
      */
     default Watch watch(String ownerAccount, ContextView subscriber, Scheduler scheduler) {
         return Watch.NONE;
@@ -41,7 +42,10 @@ public interface WatchObserver {
     /**
      * A GetOperation request of the loop of {@code operationId} starts waiting for its permit.
      *
+     * @param operationId the operation polled
+     * @param ownerAccount the account that owns a shared namespace, or null
      * @param scheduler the clock the budget wait and the wire time are measured with
+     * @return the poll's record
      */
     default Poll poll(String operationId, String ownerAccount, Scheduler scheduler) {
         return Poll.NONE;
@@ -50,7 +54,10 @@ public interface WatchObserver {
     /**
      * Observes a whole {@code submitAndWatch}, subscribed once per subscription.
      *
+     * @param attempts the submissions and their watches
+     * @param ownerAccount the account that owns a shared namespace, or null
      * @param submissions how many submissions were sent so far
+     * @return {@code attempts}, observed
      */
     default Flux<Operation> submission(Flux<Operation> attempts, String ownerAccount, IntSupplier submissions) {
         return attempts;

@@ -238,7 +238,12 @@ public final class CloudMapEmulatorExtension implements BeforeAllCallback, Befor
         private Builder() {
         }
 
-        /** How long one emulator lives; default {@link EmulatorLifecycle#PER_CLASS}. */
+        /**
+         * How long one emulator lives; default {@link EmulatorLifecycle#PER_CLASS}.
+         *
+         * @param lifecycle per class or per test
+         * @return this builder
+         */
         public Builder lifecycle(EmulatorLifecycle lifecycle) {
             this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
             return this;
@@ -247,6 +252,9 @@ public final class CloudMapEmulatorExtension implements BeforeAllCallback, Befor
         /**
          * Adjusts the emulator's builder (timings, seed, limits, journal capacity, ...); it starts
          * from operations that finish at once ({@code OperationTimings.instant()}).
+         *
+         * @param settings adjusts the emulator's builder
+         * @return this builder
          */
         public Builder emulator(Consumer<CloudMapEmulator.Builder> settings) {
             Objects.requireNonNull(settings, "settings");
@@ -254,19 +262,34 @@ public final class CloudMapEmulatorExtension implements BeforeAllCallback, Befor
             return this;
         }
 
-        /** Faults applied to each new emulator and again after each reset, so every test starts with them. */
+        /**
+         * Faults applied to each new emulator and again after each reset, so every test starts with them.
+         *
+         * @param faults applies the faults
+         * @return this builder
+         */
         public Builder faults(Consumer<FaultInjector> faults) {
             this.faults = Objects.requireNonNull(faults, "faults");
             return this;
         }
 
-        /** Adjusts the client's builder after the extension's settings (endpoint, Region, credentials, Netty). */
+        /**
+         * Adjusts the client's builder after the extension's settings (endpoint, Region, credentials, Netty).
+         *
+         * @param settings adjusts the client's builder
+         * @return this builder
+         */
         public Builder client(Consumer<ServiceDiscoveryAsyncClientBuilder> settings) {
             this.client = Objects.requireNonNull(settings, "settings");
             return this;
         }
 
-        /** Adjusts the watcher's builder (timeouts, poll interval, jitter, listeners, ...). */
+        /**
+         * Adjusts the watcher's builder (timeouts, poll interval, jitter, listeners, ...).
+         *
+         * @param settings adjusts the watcher's builder
+         * @return this builder
+         */
         public Builder watcher(Consumer<OperationWatcherBuilder> settings) {
             this.watcher = Objects.requireNonNull(settings, "settings");
             return this;

@@ -46,7 +46,13 @@ public final class BudgetMetrics implements MeterBinder {
                 .and("quota", Objects.requireNonNull(quota, "quota must not be null"));
     }
 
-    /** The binders of a watcher's two budgets: {@code quota=GetOperation} and {@code quota=submission}. */
+    /**
+     * The binders of a watcher's two budgets: {@code quota=GetOperation} and {@code quota=submission}.
+     *
+     * @param watcher the watcher whose budgets are measured
+     * @param tags tags added to every meter
+     * @return the two binders
+     */
     public static java.util.List<BudgetMetrics> of(OperationWatcher watcher, Iterable<Tag> tags) {
         return java.util.List.of(new BudgetMetrics(watcher.pollBudget(), "GetOperation", tags),
                 new BudgetMetrics(watcher.submissionBudget(), "submission", tags));

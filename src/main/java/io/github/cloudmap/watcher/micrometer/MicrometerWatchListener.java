@@ -69,6 +69,7 @@ public final class MicrometerWatchListener implements WatchListener {
     /**
      * Counters with no extra tags.
      *
+     * @param registry where the counters are registered
      * @throws NullPointerException if {@code registry} is null
      */
     public MicrometerWatchListener(MeterRegistry registry) {

@@ -67,6 +67,11 @@ public final class ObservationWatchObserver implements WatchObserver {
     /**
      * The observer of a watcher; a null convention keeps the default.
      *
+     * @param registry where the observations are recorded
+     * @param watchConvention the watch observation's names and keys, or null for the default
+     * @param pollConvention the poll observation's names and keys, or null for the default
+     * @param submissionConvention the submission observation's names and keys, or null for the default
+     * @return a new observer
      * @throws NullPointerException if {@code registry} is null
      */
     public static WatchObserver create(ObservationRegistry registry, WatchObservationConvention watchConvention,

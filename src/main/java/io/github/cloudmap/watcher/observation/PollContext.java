@@ -24,6 +24,8 @@ public class PollContext extends Observation.Context {
     private volatile long wireNanos;
 
     /**
+     * @param operationId the operation polled
+     * @param ownerAccount the account that owns a shared namespace, or null
      * @param parentWatch the watch the poll is a child of, or null when no watch is observed
      * @param sharedWith the other watches the loop served when the request started
      */

@@ -13,7 +13,9 @@ import software.amazon.awssdk.services.servicediscovery.model.Operation;
  */
 public abstract class CloudMapInstanceEvent extends ApplicationEvent {
 
+    /** The service the instance is (or was) registered in. */
     private final String serviceId;
+    /** The instance's ID. */
     private final String instanceId;
     private final transient Operation operation;
 

@@ -46,6 +46,13 @@ public class CloudMapRegistrationAutoConfiguration {
     /**
      * The registration.
      *
+     * @param properties the {@code cloudmap.watcher.registration.*} settings
+     * @param client the application's client, used when it is the only one
+     * @param watcher the application's watcher, used when it is the only one
+     * @param applicationHealth the application's health, for the custom health check, if any
+     * @param events where the instance's events are published
+     * @param environment read for {@code spring.lifecycle.timeout-per-shutdown-phase}
+     * @return the registration, started with the application
      * @throws InvalidConfigurationPropertyValueException naming the property refused, or
      *         {@code enabled} when there is no single watcher or client to register through
      */

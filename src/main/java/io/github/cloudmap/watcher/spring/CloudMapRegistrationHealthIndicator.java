@@ -27,7 +27,11 @@ public class CloudMapRegistrationHealthIndicator implements HealthIndicator {
 
     private final CloudMapInstanceRegistration registration;
 
-    /** @throws NullPointerException if {@code registration} is null */
+    /**
+     * @throws NullPointerException if {@code registration} is null
+     *
+     * @param registration the registration reported on
+     */
     public CloudMapRegistrationHealthIndicator(CloudMapInstanceRegistration registration) {
         this.registration = Objects.requireNonNull(registration, "registration must not be null");
     }

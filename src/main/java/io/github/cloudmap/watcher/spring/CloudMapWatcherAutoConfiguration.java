@@ -67,11 +67,10 @@ public class CloudMapWatcherAutoConfiguration {
      * The client the watcher polls through when the application defines neither a client nor a
      * watcher of its own. Closed with the application context.
      *
+     * @param properties the {@code cloudmap.watcher.*} settings
+     * @return the client
      * @throws InvalidConfigurationPropertyValueException when no Region is configured anywhere
      */
-    @Bean(destroyMethod = "close")
-    @ConditionalOnMissingBean({ServiceDiscoveryAsyncClient.class, OperationWatcher.class})
-    @ConditionalOnClass(NettyNioAsyncHttpClient.class)
     public ServiceDiscoveryAsyncClient cloudMapServiceDiscoveryAsyncClient(CloudMapWatcherProperties properties) {
         // The SDK's default retries stay on for the application's other calls: the watcher sends
         // each of its own requests with the SDK's retries off (OperationWatcher.requestOverrides()),
@@ -105,12 +104,15 @@ public class CloudMapWatcherAutoConfiguration {
      * The watcher, built from the properties, the {@link WatchListener} beans and the
      * {@link OperationWatcherBuilderCustomizer} beans.
      *
+     * @param clients the application's clients
+     * @param beans the bean factory, to find a client by name
+     * @param properties the {@code cloudmap.watcher.*} settings
+     * @param listeners the application's watch listeners
+     * @param customizers the application's builder customizers
+     * @return the watcher
      * @throws InvalidConfigurationPropertyValueException naming the property whose value the
      *         builder refused
      */
-    @Bean
-    @ConditionalOnMissingBean
-    @Conditional(OnWatcherClientCondition.class)
     public OperationWatcher operationWatcher(ObjectProvider<ServiceDiscoveryAsyncClient> clients,
             ListableBeanFactory beans, CloudMapWatcherProperties properties,
             ObjectProvider<WatchListener> listeners, ObjectProvider<OperationWatcherBuilderCustomizer> customizers) {

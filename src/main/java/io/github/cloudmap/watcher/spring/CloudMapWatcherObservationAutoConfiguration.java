@@ -34,7 +34,12 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnBooleanProperty(name = CloudMapWatcherProperties.PREFIX + ".enabled", matchIfMissing = true)
 public class CloudMapWatcherObservationAutoConfiguration {
 
-    /** Hands the application's registry to the watcher's builder. */
+    /**
+     * Hands the application's registry to the watcher's builder.
+     *
+     * @param registry the application's observation registry, if any
+     * @return the customizer
+     */
     @Bean
     @ConditionalOnBean(ObservationRegistry.class)
     @ConditionalOnMissingBean(name = "cloudMapWatcherObservations")

@@ -21,6 +21,10 @@ import io.github.cloudmap.watcher.OperationWatcherBuilder;
 @FunctionalInterface
 public interface OperationWatcherBuilderCustomizer {
 
-    /** Adjusts {@code builder}; do not keep it. */
+    /**
+     * Adjusts {@code builder}; do not keep it.
+     *
+     * @param builder the watcher's builder
+     */
     void customize(OperationWatcherBuilder builder);
 }

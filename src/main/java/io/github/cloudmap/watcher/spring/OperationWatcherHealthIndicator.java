@@ -29,7 +29,11 @@ public class OperationWatcherHealthIndicator implements HealthIndicator {
 
     private final OperationWatcher watcher;
 
-    /** @throws NullPointerException if {@code watcher} is null */
+    /**
+     * @throws NullPointerException if {@code watcher} is null
+     *
+     * @param watcher the watcher reported on
+     */
     public OperationWatcherHealthIndicator(OperationWatcher watcher) {
         this.watcher = Objects.requireNonNull(watcher, "watcher must not be null");
     }

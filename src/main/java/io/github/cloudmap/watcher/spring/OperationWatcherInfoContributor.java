@@ -24,7 +24,11 @@ public class OperationWatcherInfoContributor implements InfoContributor {
 
     private final OperationWatcher watcher;
 
-    /** @throws NullPointerException if {@code watcher} is null */
+    /**
+     * @throws NullPointerException if {@code watcher} is null
+     *
+     * @param watcher the watcher reported on
+     */
     public OperationWatcherInfoContributor(OperationWatcher watcher) {
         this.watcher = Objects.requireNonNull(watcher, "watcher must not be null");
     }

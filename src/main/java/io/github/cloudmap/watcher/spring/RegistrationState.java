@@ -35,7 +35,16 @@ public record RegistrationState(Phase phase, String operationId, String operatio
         DEREGISTRATION_FAILED
     }
 
-    /** @throws NullPointerException if {@code phase} is null */
+    /**
+     * Checks the components.
+     *
+     * @param phase where the registration is
+     * @param operationId the last operation seen, or null
+     * @param operationStatus that operation's last status, or null
+     * @param errorCode on a failure, its code; otherwise null
+     * @param message on a failure, what went wrong; otherwise null
+     * @throws NullPointerException if {@code phase} is null
+     */
     public RegistrationState {
         Objects.requireNonNull(phase, "phase");
     }

@@ -31,7 +31,13 @@ public final class ListOperationsScript {
 
     ListOperationsScript() {}
 
-    /** An {@code {Id, Status}} item of a page. */
+    /**
+     * An {@code {Id, Status}} item of a page.
+     *
+     * @param operationId the operation's ID
+     * @param status its status
+     * @return a new item
+     */
     public static OperationSummary summary(String operationId, OperationStatus status) {
         return OperationSummary.builder()
                 .id(Objects.requireNonNull(operationId, "operationId"))
@@ -44,6 +50,7 @@ public final class ListOperationsScript {
      *
      * @param nextToken the page's NextToken, or null for the last page
      * @param operations the page's items; none for an empty page (Cloud Map filters after paging)
+     * @return this script
      */
     public synchronized ListOperationsScript page(String nextToken, OperationSummary... operations) {
         ListOperationsResponse response = ListOperationsResponse.builder()
@@ -72,7 +79,12 @@ public final class ListOperationsScript {
         return error(() -> SdkErrors.throttling("ListOperations"));
     }
 
-    /** The next call fails with this exception, made when the request arrives. */
+    /**
+     * The next call fails with this exception, made when the request arrives.
+     *
+     * @param error makes the exception
+     * @return this script
+     */
     public synchronized ListOperationsScript error(Supplier<? extends Throwable> error) {
         Objects.requireNonNull(error, "error");
         answers.add(() -> CompletableFuture.failedFuture(new CompletionException(error.get())));

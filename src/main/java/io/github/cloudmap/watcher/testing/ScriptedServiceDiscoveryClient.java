@@ -86,6 +86,8 @@ public final class ScriptedServiceDiscoveryClient implements ServiceDiscoveryAsy
     /**
      * The GetOperation script for an operation ID, created empty on first use; add steps to it.
      *
+     * @param operationId the operation's ID
+     * @return its script
      * @throws NullPointerException if {@code operationId} is null
      */
     public OperationScript script(String operationId) {
@@ -118,7 +120,12 @@ public final class ScriptedServiceDiscoveryClient implements ServiceDiscoveryAsy
                 .toList();
     }
 
-    /** How many GetOperation requests asked for this operation ID. */
+    /**
+     * How many GetOperation requests asked for this operation ID.
+     *
+     * @param operationId the operation's ID
+     * @return the count
+     */
     public long getOperationCount(String operationId) {
         return getOperationRequests().stream().filter(r -> operationId.equals(r.operationId())).count();
     }
@@ -240,7 +247,12 @@ public final class ScriptedServiceDiscoveryClient implements ServiceDiscoveryAsy
 
         private Submissions() {}
 
-        /** The next submissions return these OperationIds, one each. */
+        /**
+         * The next submissions return these OperationIds, one each.
+         *
+         * @param operationIds the IDs, in order
+         * @return these submissions' script
+         */
         public synchronized Submissions operationIds(String... operationIds) {
             for (String id : operationIds) {
                 Objects.requireNonNull(id, "operationId");
@@ -261,13 +273,21 @@ public final class ScriptedServiceDiscoveryClient implements ServiceDiscoveryAsy
         /**
          * The next submission is answered {@code DuplicateRequest}: the same work already runs
          * as {@code duplicateOperationId}.
+         *
+         * @param duplicateOperationId the running operation's ID
+         * @return these submissions' script
          */
         public Submissions duplicateRequest(String duplicateOperationId) {
             Objects.requireNonNull(duplicateOperationId, "duplicateOperationId");
             return error(() -> SdkErrors.duplicateRequest(duplicateOperationId));
         }
 
-        /** The next submission fails with this exception, made when the request arrives. */
+        /**
+         * The next submission fails with this exception, made when the request arrives.
+         *
+         * @param error makes the exception
+         * @return these submissions' script
+         */
         public synchronized Submissions error(Supplier<? extends Throwable> error) {
             Objects.requireNonNull(error, "error");
             answers.add(() -> CompletableFuture.failedFuture(new CompletionException(error.get())));

@@ -17,7 +17,12 @@ import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryAsyncCli
 @AutoConfiguration(before = CloudMapWatcherAutoConfiguration.class)
 public class CloudMapEmulatorTestAutoConfiguration {
 
-    /** The emulator's client (endpoint, Region, test credentials, Netty); closed with the context. */
+    /**
+     * The emulator's client (endpoint, Region, test credentials, Netty); closed with the context.
+     *
+     * @param emulator the test's emulator
+     * @return the client
+     */
     @Bean(destroyMethod = "close")
     @ConditionalOnBean(CloudMapEmulator.class)
     @ConditionalOnMissingBean(ServiceDiscoveryAsyncClient.class)
