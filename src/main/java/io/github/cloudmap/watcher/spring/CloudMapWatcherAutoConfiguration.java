@@ -71,6 +71,9 @@ public class CloudMapWatcherAutoConfiguration {
      * @return the client
      * @throws InvalidConfigurationPropertyValueException when no Region is configured anywhere
      */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean({ServiceDiscoveryAsyncClient.class, OperationWatcher.class})
+    @ConditionalOnClass(NettyNioAsyncHttpClient.class)
     public ServiceDiscoveryAsyncClient cloudMapServiceDiscoveryAsyncClient(CloudMapWatcherProperties properties) {
         // The SDK's default retries stay on for the application's other calls: the watcher sends
         // each of its own requests with the SDK's retries off (OperationWatcher.requestOverrides()),
@@ -113,6 +116,9 @@ public class CloudMapWatcherAutoConfiguration {
      * @throws InvalidConfigurationPropertyValueException naming the property whose value the
      *         builder refused
      */
+    @Bean
+    @ConditionalOnMissingBean
+    @Conditional(OnWatcherClientCondition.class)
     public OperationWatcher operationWatcher(ObjectProvider<ServiceDiscoveryAsyncClient> clients,
             ListableBeanFactory beans, CloudMapWatcherProperties properties,
             ObjectProvider<WatchListener> listeners, ObjectProvider<OperationWatcherBuilderCustomizer> customizers) {
